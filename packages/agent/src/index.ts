@@ -1,0 +1,2 @@
+/** @berth/agent */
+export {};

@@ -1,0 +1,2 @@
+/** @berth/scheduler */
+export {};
