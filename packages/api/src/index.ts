@@ -1,3 +1,26 @@
 /** @berth/api: shared domain types, errors and (generated) wire code. */
 export * from './spec/stack-spec.js';
+export * from './spec/task.js';
+export * from './spec/node.js';
 export * from './errors.js';
+export * as wire from './wire.js';
+export {
+  toProtoStackSpec,
+  fromProtoStackSpec,
+  toProtoNetworkSpec,
+  fromProtoNetworkSpec,
+  toProtoVolumeSpec,
+  fromProtoVolumeSpec,
+  toProtoSecretSpec,
+  fromProtoSecretSpec,
+  toProtoConfigSpec,
+  fromProtoConfigSpec,
+} from './convert/stack-spec.js';
+export { toProtoServiceSpec, fromProtoServiceSpec } from './convert/service-spec.js';
+export { toProtoTaskStatus, fromProtoTaskStatus } from './convert/task-status.js';
+export {
+  toProtoNodeInfo,
+  fromProtoNodeInfo,
+  toProtoDriverStatus,
+  fromProtoDriverStatus,
+} from './convert/node-info.js';

@@ -71,6 +71,11 @@ export interface PortSpec {
   target: number;
   /** Host port; undefined lets the engine choose. */
   published?: number;
+  /**
+   * Last port of a host range for a single target (`"8000-8010:80"`): the engine binds one free
+   * port of `published..publishedEnd`. Undefined for a single host port.
+   */
+  publishedEnd?: number;
   /** Host IP to bind; undefined means the node's address. */
   hostIp?: string;
   protocol: 'tcp' | 'udp' | 'sctp';
