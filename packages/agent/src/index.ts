@@ -1,2 +1,2 @@
 /** @berth/agent */
-export {};
+export { createDockerClient, pingDocker, type DockerPing } from './runtime/docker/docker-client.js';
