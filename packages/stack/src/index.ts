@@ -1,2 +1,4 @@
-/** @berth/stack */
-export {};
+/** @berth/stack: loads Compose stack files into a validated, normalized StackSpec. */
+export { loadStack, type LoadOptions, type LoadResult } from './load-stack.js';
+export { formatDiagnostic, type Diagnostic, type Pos } from './diagnostics.js';
+export { normalizeProjectName } from './project-name.js';
