@@ -6,7 +6,7 @@
 import type { DependencyCondition, DependencySpec } from '@berth/api';
 import type { Diagnostics, ModelPath } from '../diagnostics.js';
 import type { RawValue } from '../raw-model.js';
-import { listOf, mapOf, readBoolean, readChoice } from './raw-values.js';
+import { listOf, mapOf, readBoolean, readChoice, setOwn } from './raw-values.js';
 
 const CONDITIONS: readonly DependencyCondition[] = ['service_started', 'service_healthy', 'service_completed_successfully'];
 
@@ -27,7 +27,7 @@ export function normalizeDependsOn(
   const out: Record<string, DependencySpec> = {};
   const add = (name: string, spec: DependencySpec, at: ModelPath): void => {
     if (scope.services.has(name)) {
-      out[name] = spec;
+      setOwn(out, name, spec);
       return;
     }
     const message = `depends on undefined service ${JSON.stringify(name)}`;

@@ -7,7 +7,7 @@ import type { Diagnostics, ModelPath } from '../diagnostics.js';
 import type { RawMap } from '../raw-model.js';
 import { normalizeLabels } from './labels.js';
 import { normalizePlacement } from './placement.js';
-import { mapOf, readInteger, stringOf } from './raw-values.js';
+import { mapOf, ownValue, readInteger, stringOf } from './raw-values.js';
 import { normalizeResources } from './resources.js';
 import { normalizeUpdateConfig } from './update-config.js';
 
@@ -45,7 +45,7 @@ export function normalizeDeploy(service: RawMap, servicePath: ModelPath, diag: D
 
 function deployMode(mode: string | undefined, path: ModelPath, diag: Diagnostics): DeploySpec['mode'] {
   if (mode === undefined || mode === 'replicated' || mode === 'global') return mode ?? 'replicated';
-  const job = JOB_MODES[mode];
+  const job = ownValue(JOB_MODES, mode);
   if (job) return job;
   diag.error(path, `invalid deploy mode ${JSON.stringify(mode)}: expected "replicated" or "global"`);
   return 'replicated';

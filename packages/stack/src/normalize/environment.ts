@@ -7,7 +7,7 @@ import type { Diagnostic, ModelPath } from '../diagnostics.js';
 import type { RawMap, RawValue } from '../raw-model.js';
 import { readListOrDict, resolveNulls } from './list-or-dict.js';
 import type { NormalizeContext } from './normalize-context.js';
-import { listOf, mapOf, readBoolean, stringOf } from './raw-values.js';
+import { listOf, mapOf, readBoolean, setOwn, stringOf } from './raw-values.js';
 
 /** One `env_file` entry. */
 export interface EnvFileRef {
@@ -65,8 +65,9 @@ export function normalizeEnvironment(service: RawMap, servicePath: ModelPath, ct
         else ctx.diag.warn(ref.at, d.message);
       } else ctx.diag.add(d);
     }
-    Object.assign(out, read.values);
+    for (const [key, v] of Object.entries(read.values)) setOwn(out, key, v);
   }
   const own = readListOrDict(service['environment'], [...servicePath, 'environment'], ctx.diag);
-  return Object.assign(out, resolveNulls(own, ctx.lookup));
+  for (const [key, v] of Object.entries(resolveNulls(own, ctx.lookup))) setOwn(out, key, v);
+  return out;
 }

@@ -5,7 +5,7 @@
  */
 import type { Diagnostics, ModelPath } from '../diagnostics.js';
 import type { RawValue } from '../raw-model.js';
-import { listOf, mapOf } from './raw-values.js';
+import { listOf, mapOf, setOwn } from './raw-values.js';
 
 /** Reads a list or mapping into `key → value | null`; later duplicates win. */
 export function readListOrDict(
@@ -17,8 +17,8 @@ export function readListOrDict(
   const map = mapOf(raw);
   if (map) {
     for (const [key, v] of Object.entries(map)) {
-      if (v === null) out[key] = null;
-      else if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') out[key] = String(v);
+      if (v === null) setOwn(out, key, null);
+      else if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') setOwn(out, key, String(v));
     }
     return out;
   }
@@ -30,7 +30,7 @@ export function readListOrDict(
       diag.error([...path, i], `invalid entry ${JSON.stringify(entry)}: the name before "=" is empty`);
       return;
     }
-    out[key] = eq === -1 ? null : entry.slice(eq + 1);
+    setOwn(out, key, eq === -1 ? null : entry.slice(eq + 1));
   });
   return out;
 }
@@ -41,7 +41,7 @@ export function resolveNulls(
   lookup: (name: string) => string | undefined,
 ): Record<string, string | null> {
   const out: Record<string, string | null> = {};
-  for (const [key, v] of Object.entries(values)) out[key] = v ?? lookup(key) ?? null;
+  for (const [key, v] of Object.entries(values)) setOwn(out, key, v ?? lookup(key) ?? null);
   return out;
 }
 
@@ -49,7 +49,7 @@ export function resolveNulls(
 export function readOptionMap(raw: RawValue | undefined): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [key, v] of Object.entries(mapOf(raw) ?? {})) {
-    if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') out[key] = String(v);
+    if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') setOwn(out, key, String(v));
   }
   return out;
 }

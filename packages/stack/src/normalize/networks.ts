@@ -8,7 +8,7 @@ import type { Diagnostics, ModelPath } from '../diagnostics.js';
 import type { RawMap, RawValue } from '../raw-model.js';
 import { normalizeLabels } from './labels.js';
 import { readOptionMap } from './list-or-dict.js';
-import { listOf, mapOf, nonEmptyString, readBoolean, stringList } from './raw-values.js';
+import { listOf, mapOf, nonEmptyString, readBoolean, setOwn, stringList } from './raw-values.js';
 import { resourceIdentity } from './resource-identity.js';
 
 /** Normalizes the top-level `networks`, adding `default` unless the file declares it. */
@@ -20,7 +20,7 @@ export function normalizeNetworks(raw: RawValue | undefined, projectName: string
     const m = mapOf(value) ?? {};
     const path = ['networks', key];
     const flag = (k: string): boolean => readBoolean(m[k], [...path, k], diag) ?? false;
-    out[key] = {
+    setOwn(out, key, {
       ...resourceIdentity(key, m, projectName, path, diag),
       driver: nonEmptyString(m['driver']) ?? 'bridge',
       internal: flag('internal'),
@@ -28,10 +28,10 @@ export function normalizeNetworks(raw: RawValue | undefined, projectName: string
       enableIpv6: flag('enable_ipv6'),
       driverOpts: readOptionMap(m['driver_opts']),
       labels: normalizeLabels(m['labels'], [...path, 'labels'], diag),
-    };
+    });
   }
   // Also when `default` is declared but malformed: the schema reported it; services still need it.
-  if (!out['default']) {
+  if (!Object.hasOwn(out, 'default')) {
     out['default'] = {
       name: `${projectName}_default`,
       driver: 'bridge',
@@ -79,7 +79,7 @@ export function normalizeServiceNetworks(
     const ipv6 = address(m['ipv6_address'], 6, [...at, 'ipv6_address'], diag);
     if (ipv4) spec.ipv4Address = ipv4;
     if (ipv6) spec.ipv6Address = ipv6;
-    out[name] = spec;
+    setOwn(out, name, spec);
   }
   return out;
 }

@@ -189,6 +189,36 @@ describe('normalizeStack', () => {
     expect(Object.keys(stack.services)).toEqual(['web']);
   });
 
+  it('keeps user-chosen names like __proto__ and constructor as plain keys', () => {
+    // The YAML reader makes null-prototype maps whose `__proto__` key is an ordinary own key.
+    const raw = (entries: [string, unknown][]): RawMap => {
+      const m = Object.create(null) as RawMap;
+      for (const [k, v] of entries) Object.defineProperty(m, k, { value: v, enumerable: true, writable: true, configurable: true });
+      return m;
+    };
+    const diag = new Diagnostics();
+    const stack = normalizeStack(
+      raw([
+        ['services', raw([
+          ['__proto__', raw([['image', 'a'], ['environment', raw([['__proto__', 'x'], ['constructor', 'y']])], ['depends_on', ['constructor']]])],
+          ['constructor', raw([['image', 'b'], ['pull_policy', 'constructor'], ['restart', 'toString']])],
+        ])],
+        ['volumes', raw([['__proto__', null]])],
+      ]),
+      context(diag),
+    );
+    expect(Object.keys(stack.services)).toEqual(['__proto__', 'constructor']);
+    expect(Object.getPrototypeOf(stack.services)).toBe(Object.prototype);
+    expect(Object.entries(stack.services['__proto__']?.environment ?? {})).toEqual([['__proto__', 'x'], ['constructor', 'y']]);
+    expect(Object.keys(stack.services['__proto__']?.dependsOn ?? {})).toEqual(['constructor']);
+    expect(Object.keys(stack.volumes)).toEqual(['__proto__']);
+    expect(stack.services['constructor']).toMatchObject({ pullPolicy: 'missing', restart: { condition: 'none' } });
+    expect(diag.items.map((d) => `${d.path}: ${d.message}`)).toEqual([
+      'services.constructor.restart: invalid restart policy "toString": expected "no", "always", "on-failure[:max-retries]" or "unless-stopped"',
+      'services.constructor.pull_policy: invalid pull_policy "constructor": expected "missing", "always", "never" or "build"',
+    ]);
+  });
+
   it('returns an empty stack with a default network for an empty model', () => {
     expect(normalizeStack({}, context())).toEqual({
       name: 'shop', services: {}, networks: { default: network('shop_default') }, volumes: {}, secrets: {}, configs: {},

@@ -8,7 +8,7 @@ import type { RawMap } from '../raw-model.js';
 import { reportDependencyCycles } from './dependency-cycles.js';
 import { normalizeNetworks } from './networks.js';
 import type { NormalizeContext } from './normalize-context.js';
-import { mapOf } from './raw-values.js';
+import { mapOf, setOwn } from './raw-values.js';
 import { normalizeFileResources } from './secrets-configs.js';
 import { normalizeService, type StackScope } from './service.js';
 import { normalizeVolumes } from './top-level-volumes.js';
@@ -34,7 +34,7 @@ export function normalizeStack(model: RawMap, ctx: NormalizeContext): StackSpec 
   const services: Record<string, ServiceSpec> = {};
   for (const [name, value] of Object.entries(declared)) {
     const s = mapOf(value);
-    if (s) services[name] = normalizeService(name, s, scope, ctx);
+    if (s) setOwn(services, name, normalizeService(name, s, scope, ctx));
   }
   reportDependencyCycles(
     Object.fromEntries(Object.entries(services).map(([name, s]) => [name, Object.keys(s.dependsOn)])),

@@ -17,6 +17,20 @@ export function listOf(v: RawValue | undefined): readonly RawValue[] | undefined
   return Array.isArray(v) ? v : undefined;
 }
 
+/**
+ * Sets `record[key]` as an own property. Keys here are user-chosen names (services, variables,
+ * labels), and a plain assignment of `__proto__` would change the prototype instead.
+ */
+export function setOwn<T>(record: Record<string, T>, key: string, value: T): void {
+  if (key === '__proto__') Object.defineProperty(record, key, { value, enumerable: true, writable: true, configurable: true });
+  else record[key] = value;
+}
+
+/** `table[key]` for own keys only, so `constructor` or `toString` never match a lookup table. */
+export function ownValue<T>(table: Readonly<Record<string, T>>, key: string): T | undefined {
+  return Object.hasOwn(table, key) ? table[key] : undefined;
+}
+
 /** The value if it is a string. */
 export function stringOf(v: RawValue | undefined): string | undefined {
   return typeof v === 'string' ? v : undefined;

@@ -7,7 +7,7 @@ import type { Diagnostics, ModelPath } from '../diagnostics.js';
 import type { RawValue } from '../raw-model.js';
 import { readDurationMs } from './duration.js';
 import { failed, parsed, type ParseResult } from './parse-result.js';
-import { mapOf, readChoice, readInteger } from './raw-values.js';
+import { mapOf, ownValue, readChoice, readInteger } from './raw-values.js';
 
 const NO_RESTART: RestartPolicySpec = Object.freeze({ condition: 'none', maxAttempts: 0, windowMs: 0 });
 const CONDITIONS = ['none', 'on-failure', 'any'] as const;
@@ -15,7 +15,7 @@ const CONDITIONS = ['none', 'on-failure', 'any'] as const;
 /** Parses `restart: no | always | on-failure[:N] | unless-stopped`. */
 export function parseRestart(text: string): ParseResult<RestartPolicySpec> {
   const simple: Record<string, RestartPolicySpec['condition']> = { no: 'none', always: 'any', 'unless-stopped': 'unless-stopped' };
-  const condition = simple[text];
+  const condition = ownValue(simple, text);
   if (condition) return parsed({ condition, maxAttempts: 0, windowMs: 0 });
   const m = /^on-failure(?::(\d+))?$/.exec(text);
   if (m) return parsed({ condition: 'on-failure', maxAttempts: m[1] === undefined ? 0 : Number(m[1]), windowMs: 0 });

@@ -6,7 +6,7 @@ import type { ConfigSpec, FileMountRef, SecretSpec } from '@berth/api';
 import type { Diagnostics, ModelPath } from '../diagnostics.js';
 import type { RawMap, RawValue } from '../raw-model.js';
 import { readFileMode } from './file-mode.js';
-import { listOf, listWords, mapOf, nonEmptyString, scalarText, stringOf } from './raw-values.js';
+import { listOf, listWords, mapOf, nonEmptyString, scalarText, setOwn, stringOf } from './raw-values.js';
 import { resourceIdentity } from './resource-identity.js';
 
 /** Which of the two top-level sections a reference points into. */
@@ -35,7 +35,7 @@ export function normalizeFileResources(
     if (!spec.external && sources.length === 0) diag.error(path, `${kind} ${JSON.stringify(key)} must declare one of ${words}`);
     if (sources.length > 1) diag.error(path, `${kind} ${JSON.stringify(key)} declares more than one of ${words}`);
     for (const s of sources) spec[s as 'file' | 'environment' | 'content'] = given(s);
-    out[key] = spec;
+    setOwn(out, key, spec);
   }
   return out;
 }

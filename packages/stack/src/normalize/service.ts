@@ -16,7 +16,7 @@ import { normalizeLabels } from './labels.js';
 import { normalizeServiceNetworks } from './networks.js';
 import type { NormalizeContext } from './normalize-context.js';
 import { normalizeExpose, normalizePorts } from './ports.js';
-import { mapOf, nonEmptyString, readBoolean, scalarText, stringList } from './raw-values.js';
+import { mapOf, nonEmptyString, ownValue, readBoolean, scalarText, stringList } from './raw-values.js';
 import { normalizeRestartPolicy } from './restart-policy.js';
 import { normalizeFileRefs } from './secrets-configs.js';
 import { normalizeServiceMounts } from './volumes.js';
@@ -114,7 +114,7 @@ function pullPolicy(s: RawMap, image: string | undefined, build: BuildSpec | und
   const fallback: PullPolicy = build && image === undefined ? 'build' : 'missing';
   const raw = nonEmptyString(s['pull_policy']);
   if (raw === undefined) return fallback;
-  const policy = PULL_ALIASES[raw];
+  const policy = ownValue(PULL_ALIASES, raw);
   if (!policy) {
     // Time-based policies (daily, every_12h, refresh) are valid Compose that berth accepts with
     // a warning from the schema stage and treats as the default; anything else is an error.

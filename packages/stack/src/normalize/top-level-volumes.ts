@@ -4,7 +4,7 @@ import type { Diagnostics } from '../diagnostics.js';
 import type { RawValue } from '../raw-model.js';
 import { normalizeLabels } from './labels.js';
 import { readOptionMap } from './list-or-dict.js';
-import { mapOf, nonEmptyString } from './raw-values.js';
+import { mapOf, nonEmptyString, setOwn } from './raw-values.js';
 import { resourceIdentity } from './resource-identity.js';
 
 /** Normalizes the top-level `volumes`; a `null` entry is a volume with all defaults. */
@@ -14,12 +14,12 @@ export function normalizeVolumes(raw: RawValue | undefined, projectName: string,
     if (value !== null && !mapOf(value)) continue;
     const m = mapOf(value) ?? {};
     const path = ['volumes', key];
-    out[key] = {
+    setOwn(out, key, {
       ...resourceIdentity(key, m, projectName, path, diag),
       driver: nonEmptyString(m['driver']) ?? 'local',
       driverOpts: readOptionMap(m['driver_opts']),
       labels: normalizeLabels(m['labels'], [...path, 'labels'], diag),
-    };
+    });
   }
   return out;
 }

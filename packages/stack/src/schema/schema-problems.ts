@@ -18,7 +18,10 @@ export interface SchemaProblem {
   atKey: boolean;
 }
 
-/** The schema node holding the keyword an error is about (`.../properties/x/type` → x's node). */
+/**
+ * The schema node holding the keyword an error is about (`.../properties/x/type` → x's node).
+ * A plain walk from the root works because berth's schema has no `$ref` (a test checks it).
+ */
 function nodeOf(e: ErrorObject, schema: Shape): Shape {
   const node = schemaAt(schema, e.schemaPath, 1);
   return typeof node === 'object' && node !== null ? (node as Shape) : {};
