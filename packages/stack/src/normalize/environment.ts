@@ -55,9 +55,8 @@ export function normalizeEnvironment(service: RawMap, servicePath: ModelPath, ct
   const out: Record<string, string | null> = {};
   for (const ref of envFileRefs(service['env_file'], [...servicePath, 'env_file'], ctx)) {
     const read = ctx.readEnvFile(ref.path, { raw: ref.raw });
-    const missing = !ref.required && read.diagnostics.some(isMissingFile);
     for (const d of read.diagnostics) {
-      if (missing && isMissingFile(d)) continue;
+      if (!ref.required && isMissingFile(d)) continue;
       // A problem with the file as a whole (not found, unreadable) has no position in it:
       // point at the env_file entry instead, so the message says where the file was named.
       if (d.pos === undefined && d.path === '') {

@@ -214,8 +214,8 @@ describe('normalizeStack', () => {
     expect(Object.keys(stack.volumes)).toEqual(['__proto__']);
     expect(stack.services['constructor']).toMatchObject({ pullPolicy: 'missing', restart: { condition: 'none' } });
     expect(diag.items.map((d) => `${d.path}: ${d.message}`)).toEqual([
-      'services.constructor.restart: invalid restart policy "toString": expected "no", "always", "on-failure[:max-retries]" or "unless-stopped"',
       'services.constructor.pull_policy: invalid pull_policy "constructor": expected "missing", "always", "never" or "build"',
+      'services.constructor.restart: invalid restart policy "toString": expected "no", "always", "on-failure[:max-retries]" or "unless-stopped"',
     ]);
   });
 
