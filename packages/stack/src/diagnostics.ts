@@ -27,12 +27,15 @@ const SIMPLE_KEY = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 /** Prints a model path the way users read it: `services.web.ports[0]`, `labels["a.b"]`. */
 export function pathToString(path: ModelPath): string {
   let out = '';
-  for (const seg of path) {
-    if (typeof seg === 'number') out += `[${seg}]`;
-    else if (SIMPLE_KEY.test(seg)) out += out === '' ? seg : `.${seg}`;
-    else out += `[${JSON.stringify(seg)}]`;
-  }
+  for (const seg of path) out = childPath(out, seg);
   return out;
+}
+
+/** The printed path of `seg` under the printed path `parent` (cheaper than re-printing). */
+export function childPath(parent: string, seg: string | number): string {
+  if (typeof seg === 'number') return `${parent}[${seg}]`;
+  if (SIMPLE_KEY.test(seg)) return parent === '' ? seg : `${parent}.${seg}`;
+  return `${parent}[${JSON.stringify(seg)}]`;
 }
 
 /** Formats a diagnostic as `file:line:col path: message` (parts that are unknown are left out). */

@@ -20,6 +20,11 @@ export class SourceMap implements SourceLocator {
     this.table.set(pathToString(path), pos);
   }
 
+  /** Records a position under an already printed path (the parser's hot path). */
+  setPrinted(printed: string, pos: NodePos): void {
+    this.table.set(printed, pos);
+  }
+
   /** The exact entry for `path`, if any. */
   get(path: ModelPath): NodePos | undefined {
     return this.table.get(pathToString(path));

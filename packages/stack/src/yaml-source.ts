@@ -6,7 +6,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parse, parseAllDocuments, Scalar, type Document, type Node } from 'yaml';
-import { pathToString, type Diagnostic, type ModelPath, type Pos } from './diagnostics.js';
+import { childPath, pathToString, type Diagnostic, type ModelPath, type Pos } from './diagnostics.js';
 import type { LoadedModel } from './loaded-model.js';
 import { MergeTag, isRawMap, type RawMap, type RawValue } from './raw-model.js';
 import { SourceMap } from './source-map.js';
@@ -85,7 +85,7 @@ export function parseStackText(text: string, file: string, shown: string): ReadR
   const root = doc.contents as Node;
   const sources = new SourceMap();
   const builder = new ModelBuilder(doc, text, sources, at);
-  const value = builder.build(root, []);
+  const value = builder.build(root, [], '');
   diagnostics.push(...builder.diagnostics);
   if (builder.diagnostics.some((d) => d.severity === 'error')) return { diagnostics };
   if (!isRawMap(value)) {
@@ -110,7 +110,8 @@ class ModelBuilder {
     private readonly at: (offset: number) => Pos,
   ) {}
 
-  build(node: Node | null | undefined, path: ModelPath, keyPos?: Pos): RawValue {
+  /** Builds the value of `node` found at `path` (`printed` is that path printed). */
+  build(node: Node | null | undefined, path: ModelPath, printed: string, keyPos?: Pos): RawValue {
     if (this.exhausted) return null;
     if (this.aliasDepth > 0 && ++this.aliasNodes > MAX_ALIAS_NODES) {
       this.exhausted = true;
@@ -119,8 +120,8 @@ class ModelBuilder {
     }
     if (node === null || node === undefined) return null;
     const valuePos = this.at(node.range?.[0] ?? 0);
-    this.sources.set(path, keyPos ? { value: valuePos, key: keyPos } : { value: valuePos });
-    const value = this.buildUntagged(node, path);
+    this.sources.setPrinted(printed, keyPos ? { value: valuePos, key: keyPos } : { value: valuePos });
+    const value = this.buildUntagged(node, path, printed);
     const tag = (node as { tag?: string }).tag;
     if (tag === '!reset' || tag === '!override') {
       // yaml leaves scalars under an unknown tag as strings; read them as untagged plain
@@ -131,7 +132,7 @@ class ModelBuilder {
     return value;
   }
 
-  private buildUntagged(node: Node, path: ModelPath): RawValue {
+  private buildUntagged(node: Node, path: ModelPath, printed: string): RawValue {
     if (isAlias(node)) {
       const target = node.resolve(this.doc);
       if (!target) return this.error(path, `unknown alias *${node.source}`, node);
@@ -139,26 +140,26 @@ class ModelBuilder {
       this.expanding.add(target);
       this.aliasDepth++;
       try {
-        return this.buildUntagged(target, path);
+        return this.buildUntagged(target, path, printed);
       } finally {
         this.aliasDepth--;
         this.expanding.delete(target);
       }
     }
     if (isScalar(node)) return this.scalar(node);
-    if (isSeq(node)) return node.items.map((item, i) => this.build(item as Node, [...path, i]));
-    if (isMap(node)) return this.map(node, path);
+    if (isSeq(node)) return node.items.map((item, i) => this.build(item as Node, [...path, i], childPath(printed, i)));
+    if (isMap(node)) return this.map(node, path, printed);
     return this.error(path, 'unsupported YAML node', node);
   }
 
-  private map(node: { items: { key: unknown; value: unknown }[] }, path: ModelPath): RawMap {
+  private map(node: { items: { key: unknown; value: unknown }[] }, path: ModelPath, printed: string): RawMap {
     const out: RawMap = Object.create(null) as RawMap;
     const merged: RawMap[] = [];
     for (const pair of node.items) {
       const keyNode = pair.key as Node | null;
       const key = isScalar(keyNode) ? keyNode.value : undefined;
       if (isScalar(keyNode) && keyNode.type === Scalar.PLAIN && key === '<<') {
-        merged.push(...this.mergeSources(pair.value as Node, path));
+        merged.push(...this.mergeSources(pair.value as Node, path, printed));
         continue;
       }
       if (key === null || key === undefined || typeof key === 'object') {
@@ -167,7 +168,7 @@ class ModelBuilder {
       }
       const name = String(key);
       const keyPos = this.at(keyNode?.range?.[0] ?? 0);
-      out[name] = this.build(pair.value as Node, [...path, name], keyPos);
+      out[name] = this.build(pair.value as Node, [...path, name], childPath(printed, name), keyPos);
     }
     // Merge keys (`<<: *defaults`) never override keys written explicitly in the mapping.
     for (const src of merged) {
@@ -176,8 +177,8 @@ class ModelBuilder {
     return out;
   }
 
-  private mergeSources(value: Node, path: ModelPath): RawMap[] {
-    const built = this.build(value, [...path, '<<']);
+  private mergeSources(value: Node, path: ModelPath, printed: string): RawMap[] {
+    const built = this.build(value, [...path, '<<'], childPath(printed, '<<'));
     const list = Array.isArray(built) ? built : [built];
     const maps: RawMap[] = [];
     for (const m of list) {
