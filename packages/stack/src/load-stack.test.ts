@@ -25,8 +25,8 @@ describe('loadStack', () => {
     expect(r.stack).toBeUndefined();
     expect(messages(r)).toEqual([
       'multi.yaml:4:13 services.a.ports[0]: "99999" is not a valid port',
-      'multi.yaml:6:5 services.b: service "b" has neither an image nor a build section',
       'multi.yaml:6:5 services.b.imag: unknown key "imag"; did you mean "image"?',
+      'multi.yaml:6:5 services.b: service "b" has neither an image nor a build section',
       expect.stringMatching(/^multi\.yaml:9:\d+ services\.c\.depends_on.*undefined service "nope"/),
     ]);
   });
