@@ -1,0 +1,43 @@
+/** What a SchedulerLink tells the agent: its events and their payloads. */
+import type { AssignmentSet } from './assignment.js';
+import type { LogRequest } from './log-request.js';
+import type { HeartbeatAck } from './scheduler-message.js';
+
+/** A registered stream, as the agent sees it. */
+export interface LinkUp {
+  nodeId: string;
+  /** The heartbeat period in force (the ack's, or the default). */
+  heartbeatPeriodMs: number;
+  /** The lease length the scheduler announced; 0 = not announced. */
+  graceMs: number;
+}
+
+/** Why a registered stream went away. */
+export interface LinkDown {
+  /** `ended`: the scheduler ended the stream; `failed`: it errored; `stalled`: nothing arrived for too long. */
+  reason: 'ended' | 'failed' | 'stalled' | 'closed';
+  message: string;
+}
+
+/** A redial about to happen. */
+export interface LinkRetry {
+  /** 0-based number of this retry since the last registered stream. */
+  attempt: number;
+  delayMs: number;
+  /** Why the previous attempt (or stream) ended. */
+  cause: string;
+}
+
+/** Events of a SchedulerLink; listeners run synchronously and must not throw. */
+export interface SchedulerLinkEvents {
+  connected: (up: LinkUp) => void;
+  disconnected: (down: LinkDown) => void;
+  retrying: (retry: LinkRetry) => void;
+  assignments: (set: AssignmentSet) => void;
+  logRequest: (request: LogRequest) => void;
+  /** Also emitted for every open request when the stream goes down: its reader is gone. */
+  logCancel: (requestId: string) => void;
+  heartbeatAck: (ack: HeartbeatAck) => void;
+  /** A scheduler message this build cannot represent; it was skipped. */
+  protocolError: (error: unknown) => void;
+}

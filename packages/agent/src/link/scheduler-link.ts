@@ -1,0 +1,361 @@
+/**
+ * The agent's end of the Agent.Connect stream. It dials the scheduler, registers, heartbeats,
+ * reports task statuses and hands what the scheduler sends to the agent as domain values
+ * (events). Whenever the stream ends, errors, or goes silent it redials with capped, jittered
+ * backoff and registers again with the same node id; statuses reported meanwhile are kept
+ * (latest per task) and sent once the new stream is registered.
+ *
+ *   start ─▶ dial ─▶ Register ─▶ RegisterAck ══ connected ══▶ Heartbeat every period
+ *             ▲                                  │ end / error / silence
+ *             └──── wait reconnectDelayMs ◀──────┘      close(): half-close, then done
+ */
+import {
+  credentials as grpcCredentials,
+  type ChannelCredentials,
+  type ChannelOptions,
+  status as grpcStatus,
+  type ClientDuplexStream,
+  type StatusObject,
+} from '@grpc/grpc-js';
+import { toProtoTaskStatus, wire, type TaskStatus } from '@berth/api';
+import { EventEmitter } from 'eventemitter3';
+import { toProtoAgentMessage, type AgentMessage, type AgentRegistration } from './agent-message.js';
+import type { LogChunk, LogFailure } from './log-request.js';
+import { PendingStatuses } from './pending-statuses.js';
+import { DEFAULT_RECONNECT_BACKOFF, reconnectDelayMs, type ReconnectBackoff } from './reconnect-delay.js';
+import type { LinkDown, SchedulerLinkEvents } from './scheduler-link-events.js';
+import { fromProtoSchedulerMessage } from './scheduler-message.js';
+
+/** Everything Register carries besides the node id. */
+export type NodeReport = Omit<AgentRegistration, 'nodeId'>;
+
+/** Settings of a {@link SchedulerLink}. */
+export interface SchedulerLinkOptions {
+  /** `host:port` of the scheduler's Agent service. */
+  address: string;
+  /** The persisted node id; replaced by the id a RegisterAck assigns. */
+  nodeId: string;
+  /** What to register with; called before every (re)connect, so tasks and drivers are current. */
+  report: () => NodeReport | Promise<NodeReport>;
+  /** Channel credentials; plain text by default (mTLS will be passed in here). */
+  credentials?: ChannelCredentials;
+  /** Extra grpc-js channel options. */
+  channelOptions?: ChannelOptions;
+  /** Heartbeat period when the RegisterAck names none; 1 s. */
+  defaultHeartbeatPeriodMs?: number;
+  /** Give up on a stream whose RegisterAck does not arrive in time; 10 s. */
+  registerTimeoutMs?: number;
+  /** How long close() waits for the scheduler to end the stream before cancelling it; 2 s. */
+  closeTimeoutMs?: number;
+  backoff?: ReconnectBackoff;
+  /** Epoch ms; injected so tests are exact. */
+  now?: () => number;
+  /** [0, 1); injected so tests are exact. */
+  random?: () => number;
+}
+
+/** One dialled stream; replaced, never reused, on reconnect. */
+interface Session {
+  client: wire.AgentClient;
+  call: ClientDuplexStream<wire.AgentMessage, wire.SchedulerMessage>;
+  registered: boolean;
+  done: boolean;
+  lastReceivedAt: number;
+  stallAfterMs: number;
+  registerTimer?: NodeJS.Timeout;
+  heartbeatTimer?: NodeJS.Timeout;
+  /** Resolves once grpc-js reports the call's final status (or the session is torn down). */
+  finished: Promise<void>;
+  markFinished: () => void;
+}
+
+// A stream that has said nothing for this many heartbeat periods (or the lease, if longer) is
+// treated as dead: a silent network partition never ends a TCP stream on its own.
+const STALL_PERIODS = 3;
+
+/** The agent's connection to the scheduler; see the module comment. */
+export class SchedulerLink extends EventEmitter<SchedulerLinkEvents> {
+  readonly #options: SchedulerLinkOptions;
+  readonly #now: () => number;
+  readonly #random: () => number;
+  readonly #pending = new PendingStatuses();
+  readonly #openLogRequests = new Set<string>();
+  #nodeId: string;
+  #session: Session | undefined;
+  #retryTimer: NodeJS.Timeout | undefined;
+  #attempt = 0;
+  #heartbeatSeq = 0;
+  #started = false;
+  /** Set the moment close() is called; `#closing` is its (idempotent) promise. */
+  #stopped = false;
+  #closing: Promise<void> | undefined;
+  #lastAckAt: number | undefined;
+  #leaseExpiresAt: number | undefined;
+
+  /** A link that does nothing until {@link start}. */
+  constructor(options: SchedulerLinkOptions) {
+    super();
+    this.#options = options;
+    this.#nodeId = options.nodeId;
+    this.#now = options.now ?? Date.now;
+    this.#random = options.random ?? Math.random;
+  }
+
+  /** True while a stream is registered (between `connected` and `disconnected`). */
+  get connected(): boolean {
+    return this.#session?.registered === true && !this.#session.done;
+  }
+
+  /** The node id registered with: the configured one until a RegisterAck says otherwise. */
+  get nodeId(): string {
+    return this.#nodeId;
+  }
+
+  /** When (local clock, epoch ms) the scheduler last acknowledged us (RegisterAck or HeartbeatAck). */
+  get lastAckAt(): number | undefined {
+    return this.#lastAckAt;
+  }
+
+  /** The lease expiry from the last HeartbeatAck (scheduler clock, epoch ms). */
+  get leaseExpiresAt(): number | undefined {
+    return this.#leaseExpiresAt;
+  }
+
+  /** Dials the scheduler; reconnects on its own until {@link close}. Attach listeners first. */
+  start(): void {
+    if (this.#started || this.#stopped) return;
+    this.#started = true;
+    void this.#dial();
+  }
+
+  /**
+   * Reports task statuses: sent now when connected, otherwise kept (latest per task) and sent
+   * after the next registration. Throws BerthError INTERNAL on a status the wire cannot carry.
+   */
+  reportStatuses(statuses: readonly TaskStatus[]): void {
+    if (statuses.length === 0 || this.#stopped) return;
+    const session = this.#session;
+    if (session?.registered && !session.done) {
+      this.#send(session, { kind: 'statusBatch', statuses: [...statuses] });
+      return;
+    }
+    // Convert now so a bad status fails its reporter, not a later flush on another stream.
+    statuses.forEach(toProtoTaskStatus);
+    this.#pending.add(statuses);
+  }
+
+  /** Sends part of a log answer; false (dropped) when not connected, since the request died with its stream. */
+  sendLogChunk(chunk: LogChunk): boolean {
+    const sent = this.#sendIfConnected({ kind: 'logChunk', chunk });
+    if (sent && chunk.eof) this.#openLogRequests.delete(chunk.requestId);
+    return sent;
+  }
+
+  /** Ends a log request with an error; false when not connected. */
+  sendLogFailure(failure: LogFailure): boolean {
+    const sent = this.#sendIfConnected({ kind: 'logError', failure });
+    if (sent) this.#openLogRequests.delete(failure.requestId);
+    return sent;
+  }
+
+  /**
+   * Stops for good: no more redials, half-closes the stream and waits (up to closeTimeoutMs) for
+   * the scheduler to end it, then cancels it. Leaves no timers or channels behind. Idempotent.
+   */
+  close(): Promise<void> {
+    this.#stopped = true;
+    this.#closing ??= this.#shutdown();
+    return this.#closing;
+  }
+
+  async #shutdown(): Promise<void> {
+    clearTimeout(this.#retryTimer);
+    this.#retryTimer = undefined;
+    const session = this.#session;
+    if (session && !session.done) {
+      clearTimeout(session.registerTimer);
+      clearInterval(session.heartbeatTimer);
+      session.call.end();
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, this.#options.closeTimeoutMs ?? 2_000);
+      });
+      await Promise.race([session.finished, timeout]);
+      clearTimeout(timer);
+      this.#endSession(session, 'closed', 'the link was closed');
+    }
+    this.#pending.take();
+  }
+
+  /** Opens one stream and sends Register; never rejects (a failure schedules the next try). */
+  async #dial(): Promise<void> {
+    let register: wire.AgentMessage;
+    try {
+      const report = await this.#options.report();
+      // Encoded before dialling so a report the wire cannot carry is a retried failure.
+      register = toProtoAgentMessage({ kind: 'register', registration: { ...report, nodeId: this.#nodeId } });
+    } catch (error) {
+      if (!this.#stopped) this.#scheduleRetry(`cannot describe the node: ${describeError(error)}`);
+      return;
+    }
+    if (this.#stopped) return;
+    const session = this.#openSession();
+    try {
+      session.call.write(register);
+    } catch (error) {
+      this.#endSession(session, 'failed', `cannot send Register: ${describeError(error)}`);
+    }
+  }
+
+  #openSession(): Session {
+    const client = new wire.AgentClient(
+      this.#options.address,
+      this.#options.credentials ?? grpcCredentials.createInsecure(),
+      // A private subchannel pool: otherwise a new channel would share a subchannel still in
+      // grpc-js's own reconnect backoff (up to 120 s) and ignore ours.
+      { ...this.#options.channelOptions, 'grpc.use_local_subchannel_pool': 1 },
+    );
+    let markFinished = (): void => {};
+    const finished = new Promise<void>((resolve) => {
+      markFinished = resolve;
+    });
+    const session: Session = {
+      client,
+      call: client.connect(),
+      registered: false,
+      done: false,
+      lastReceivedAt: this.#now(),
+      stallAfterMs: Infinity,
+      finished,
+      markFinished,
+    };
+    this.#session = session;
+    const { call } = session;
+    call.on('data', (message: wire.SchedulerMessage) => this.#onMessage(session, message));
+    call.on('end', () => this.#endSession(session, 'ended', 'the scheduler ended the stream'));
+    // Always listened to: an 'error' without a listener would crash the agent.
+    call.on('error', (error: Error) => this.#endSession(session, 'failed', error.message));
+    call.on('status', (final: StatusObject) => {
+      session.markFinished();
+      if (final.code === grpcStatus.OK) this.#endSession(session, 'ended', 'the scheduler ended the stream');
+      else this.#endSession(session, 'failed', final.details);
+    });
+    const registerTimeoutMs = this.#options.registerTimeoutMs ?? 10_000;
+    session.registerTimer = setTimeout(
+      () => this.#endSession(session, 'failed', `no RegisterAck within ${registerTimeoutMs} ms`),
+      registerTimeoutMs,
+    );
+    return session;
+  }
+
+  #onMessage(session: Session, raw: wire.SchedulerMessage): void {
+    if (session.done || this.#stopped) return;
+    session.lastReceivedAt = this.#now();
+    let message;
+    try {
+      message = fromProtoSchedulerMessage(raw);
+    } catch (error) {
+      this.emit('protocolError', error);
+      return;
+    }
+    switch (message?.kind) {
+      case 'registerAck': {
+        if (session.registered) return;
+        clearTimeout(session.registerTimer);
+        const { ack } = message;
+        if (ack.nodeId !== '') this.#nodeId = ack.nodeId;
+        const periodMs = ack.heartbeatPeriodMs || (this.#options.defaultHeartbeatPeriodMs ?? 1_000);
+        session.registered = true;
+        session.stallAfterMs = Math.max(STALL_PERIODS * periodMs, ack.graceMs);
+        this.#attempt = 0;
+        this.#lastAckAt = this.#now();
+        const backlog = this.#pending.take();
+        if (backlog.length > 0) this.#send(session, { kind: 'statusBatch', statuses: backlog });
+        session.heartbeatTimer = setInterval(() => this.#heartbeat(session), periodMs);
+        this.emit('connected', { nodeId: this.#nodeId, heartbeatPeriodMs: periodMs, graceMs: ack.graceMs });
+        return;
+      }
+      case 'heartbeatAck':
+        this.#lastAckAt = this.#now();
+        if (message.ack.leaseExpiresAt !== undefined) this.#leaseExpiresAt = message.ack.leaseExpiresAt;
+        this.emit('heartbeatAck', message.ack);
+        return;
+      case 'assignmentSet':
+        this.emit('assignments', message.set);
+        return;
+      case 'logRequest':
+        this.#openLogRequests.add(message.request.requestId);
+        this.emit('logRequest', message.request);
+        return;
+      case 'logCancel':
+        this.#openLogRequests.delete(message.requestId);
+        this.emit('logCancel', message.requestId);
+        return;
+      case undefined:
+        return;
+    }
+  }
+
+  #heartbeat(session: Session): void {
+    const now = this.#now();
+    const silentMs = now - session.lastReceivedAt;
+    if (silentMs > session.stallAfterMs) {
+      this.#endSession(session, 'stalled', `nothing from the scheduler for ${silentMs} ms`);
+      return;
+    }
+    this.#heartbeatSeq += 1;
+    this.#send(session, { kind: 'heartbeat', seq: this.#heartbeatSeq, time: now });
+  }
+
+  #sendIfConnected(message: AgentMessage): boolean {
+    const session = this.#session;
+    if (!session?.registered || session.done) return false;
+    return this.#send(session, message);
+  }
+
+  #send(session: Session, message: AgentMessage): boolean {
+    const encoded = toProtoAgentMessage(message);
+    try {
+      // The return value is grpc-js's back-pressure hint; it buffers either way.
+      session.call.write(encoded);
+      return true;
+    } catch (error) {
+      this.#endSession(session, 'failed', `write failed: ${describeError(error)}`);
+      return false;
+    }
+  }
+
+  #endSession(session: Session, reason: LinkDown['reason'], message: string): void {
+    if (session.done) return;
+    session.done = true;
+    clearTimeout(session.registerTimer);
+    clearInterval(session.heartbeatTimer);
+    if (this.#session === session) this.#session = undefined;
+    session.call.cancel();
+    session.client.close();
+    session.markFinished();
+    const closing = this.#stopped;
+    if (session.registered) {
+      const cancelled = [...this.#openLogRequests];
+      this.#openLogRequests.clear();
+      for (const requestId of cancelled) this.emit('logCancel', requestId);
+      this.emit('disconnected', closing ? { reason: 'closed', message: 'the link was closed' } : { reason, message });
+    }
+    if (!closing) this.#scheduleRetry(message);
+  }
+
+  #scheduleRetry(cause: string): void {
+    const attempt = this.#attempt;
+    const delayMs = reconnectDelayMs(attempt, this.#random, this.#options.backoff ?? DEFAULT_RECONNECT_BACKOFF);
+    this.#attempt += 1;
+    this.emit('retrying', { attempt, delayMs, cause });
+    this.#retryTimer = setTimeout(() => {
+      this.#retryTimer = undefined;
+      void this.#dial();
+    }, delayMs);
+  }
+}
+
+function describeError(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
