@@ -1,0 +1,167 @@
+/**
+ * The placement pipeline: for each task, the nodes that pass every filter, ranked by the
+ * service's scorer (after its spread preferences); the best one takes the task and the round's
+ * indexes are updated, so the next task sees it. A task no node passes gets the tally of every
+ * filter's rejections as its reason.
+ *
+ * Cost: node-only filters run once per service and node; per task, only the load filters and
+ * the scorer run, over the service's candidate nodes, as array and map lookups. Once one task
+ * of a service finds no node, later ones in the round cannot either (load only grows within a
+ * round), so they share its reason without another scan.
+ */
+import type { NodeInfo, ServiceSpec } from '@berth/api';
+import { serviceKey, type ServiceKey, type Task } from '../reconcile/model.js';
+import { ClusterLoad, type ServiceLoad } from './cluster-load.js';
+import { LOAD_FILTERS, NODE_FILTERS } from './filters/filter-pipeline.js';
+import { placementRequest, type PlacementRequest } from './placement-request.js';
+import { scorerFor } from './scorers/scorer-choice.js';
+import { compareGroups } from './scorers/spread-preferences.js';
+import { missingNodeReason, RejectionTally, unknownServiceReason, type UnplacedReason } from './unplaced-reason.js';
+
+/** The deployed service specs by `stack/service` key. */
+export type ServiceSpecs = ReadonlyMap<ServiceKey, ServiceSpec>;
+
+/** Where each task went, or why it went nowhere; every input task is in exactly one map. */
+export interface PlacementResult {
+  /** Task id → node id. */
+  assignments: Map<string, string>;
+  /** Task id → why no node could take it. */
+  unplaced: Map<string, UnplacedReason>;
+}
+
+const ALL_FILTERS = [...NODE_FILTERS, ...LOAD_FILTERS];
+
+/** A service's nodes after the node-only filters, and what those filters rejected. */
+interface Candidates {
+  nodes: Int32Array;
+  tally: RejectionTally;
+}
+
+/** The node-only verdicts for `req` over `indexes` (every node when omitted). */
+function nodeCandidates(req: PlacementRequest, nodes: readonly NodeInfo[], indexes?: readonly number[]): Candidates {
+  const tally = new RejectionTally();
+  const passed: number[] = [];
+  const check = (i: number): void => {
+    const node = nodes[i]!;
+    for (const f of NODE_FILTERS) {
+      const cause = f.reject(node, req);
+      if (cause !== undefined) return tally.add(f, cause);
+    }
+    passed.push(i);
+  };
+  if (indexes === undefined) for (let i = 0; i < nodes.length; i++) check(i);
+  else indexes.forEach(check);
+  return { nodes: Int32Array.from(passed), tally };
+}
+
+/** The best node among `candidates` for one more task, or -1 when every one is rejected. */
+function bestNode(candidates: Int32Array, req: PlacementRequest, service: ServiceLoad, load: ClusterLoad): number {
+  const scorer = scorerFor(req.strategy);
+  const groups = req.spread.length > 0 ? load.groups(service, req.spread) : undefined;
+  let best = -1;
+  let bestScore = Infinity;
+  next: for (const n of candidates) {
+    for (const f of LOAD_FILTERS) if (f.reject(n, req, service, load) !== undefined) continue next;
+    const score = scorer.score(n, service, load);
+    if (best >= 0 && groups !== undefined) {
+      const byGroup = compareGroups(groups, n, best);
+      if (byGroup > 0) continue;
+      if (byGroup < 0) {
+        best = n;
+        bestScore = score;
+        continue;
+      }
+    }
+    if (best < 0 || score < bestScore) {
+      best = n;
+      bestScore = score;
+    }
+  }
+  return best;
+}
+
+/** The reason no candidate fits: the node-only tally plus each candidate's first load rejection. */
+function explain(candidates: Candidates, req: PlacementRequest, service: ServiceLoad, load: ClusterLoad): UnplacedReason {
+  const tally = candidates.tally.copy();
+  for (const n of candidates.nodes) {
+    for (const f of LOAD_FILTERS) {
+      const cause = f.reject(n, req, service, load);
+      if (cause !== undefined) {
+        tally.add(f, cause);
+        break;
+      }
+    }
+  }
+  return tally.reason(req, ALL_FILTERS);
+}
+
+/**
+ * Places `tasks` (in order) on `nodes`, given the tasks already running there. Replicated tasks
+ * may go to any node; a global task (`forNode`) only to its own node. Pure: the inputs are not
+ * changed and the same inputs give the same result.
+ */
+export function place(
+  tasks: readonly Task[],
+  nodes: readonly NodeInfo[],
+  existingTasks: readonly Task[],
+  services: ServiceSpecs,
+): PlacementResult {
+  const load = new ClusterLoad(nodes);
+  const requests = new Map<ServiceKey, PlacementRequest | undefined>();
+  const requestFor = (key: ServiceKey): PlacementRequest | undefined => {
+    if (!requests.has(key)) {
+      const spec = services.get(key);
+      requests.set(key, spec === undefined ? undefined : placementRequest(key, spec));
+    }
+    return requests.get(key);
+  };
+
+  for (const t of existingTasks) {
+    if (t.desired !== 'run' || t.nodeId === undefined) continue;
+    const n = load.indexOf.get(t.nodeId);
+    if (n === undefined) continue;
+    const key = serviceKey(t.stack, t.service);
+    load.add(n, key, requestFor(key), t.status.ports);
+  }
+
+  const assignments = new Map<string, string>();
+  const unplaced = new Map<string, UnplacedReason>();
+  const candidates = new Map<ServiceKey, Candidates>();
+  const failed = new Map<ServiceKey, UnplacedReason>();
+  for (const task of tasks) {
+    const key = serviceKey(task.stack, task.service);
+    const req = requestFor(key);
+    if (req === undefined) {
+      unplaced.set(task.id, unknownServiceReason(key));
+      continue;
+    }
+    const service = load.service(key);
+    let pool: Candidates;
+    if (task.forNode !== undefined) {
+      const n = load.indexOf.get(task.forNode);
+      if (n === undefined) {
+        unplaced.set(task.id, missingNodeReason(task.forNode));
+        continue;
+      }
+      pool = nodeCandidates(req, nodes, [n]);
+    } else {
+      const known = failed.get(key);
+      if (known !== undefined) {
+        unplaced.set(task.id, known);
+        continue;
+      }
+      pool = candidates.get(key) ?? nodeCandidates(req, nodes);
+      candidates.set(key, pool);
+    }
+    const best = bestNode(pool.nodes, req, service, load);
+    if (best < 0) {
+      const reason = explain(pool, req, service, load);
+      if (task.forNode === undefined) failed.set(key, reason);
+      unplaced.set(task.id, reason);
+      continue;
+    }
+    load.add(best, key, req);
+    assignments.set(task.id, nodes[best]!.id);
+  }
+  return { assignments, unplaced };
+}

@@ -1,0 +1,61 @@
+/**
+ * Global mode: one task per eligible node — ready, active, with the service's driver and
+ * passing its constraints. A node that becomes eligible gets a task; a task whose node is
+ * down, drained, gone or no longer eligible is stopped (it is not moved: it belongs to that
+ * node); a task on a paused node stays, even when its spec is out of date, since no new task
+ * could start there.
+ */
+import { NODE_FILTERS } from '../placement/filters/filter-pipeline.js';
+import type { Task } from './model.js';
+import { newTask } from './new-task.js';
+import { nodeVerdict, whyMove } from './residency.js';
+import type { ServiceOutcome, ServiceRound } from './service-round.js';
+import { slotKeeper } from './slot-keeper.js';
+
+/** Reconciles one global service. */
+export function reconcileGlobal(r: ServiceRound): ServiceOutcome {
+  const { stack, name, desired, plan, req } = r;
+  const byNode = new Map<string, Task[]>();
+  for (const t of r.tasks) {
+    if (t.forNode === undefined) {
+      plan.stopTask(t, 'mode changed');
+      continue;
+    }
+    const group = byNode.get(t.forNode);
+    if (group === undefined) byNode.set(t.forNode, [t]);
+    else group.push(t);
+  }
+  const out: ServiceOutcome = { kept: [], created: [] };
+  // A new task for the node; when `old` is given it replaces that one.
+  const renew = (forNode: string, old?: Task, reason: 'spec changed' | 'task lost' = 'spec changed'): void => {
+    const fresh = newTask({ stack, service: name, slot: 0, forNode }, desired, r.ctx);
+    if (old === undefined) plan.create(fresh);
+    else plan.replaceTask(old, fresh, reason);
+    out.created.push(fresh);
+  };
+  for (const [nodeId, group] of byNode) {
+    const { keeper, duplicates } = slotKeeper(group, desired.hash, (t) => whyMove(t, r.nodes, req));
+    for (const d of duplicates) plan.stopTask(d, 'duplicate');
+    const node = r.nodes.get(nodeId);
+    const away = nodeVerdict(node, req);
+    if (away !== undefined) {
+      plan.stopTask(keeper, away);
+      continue;
+    }
+    const paused = node?.availability === 'pause';
+    if (keeper.status.state === 'lost') {
+      if (paused) plan.stopTask(keeper, 'task lost');
+      else renew(nodeId, keeper, 'task lost');
+    } else if (keeper.specHash !== desired.hash && !paused) {
+      renew(nodeId, keeper, 'spec changed');
+    } else {
+      plan.keepTask(keeper);
+      out.kept.push(keeper);
+    }
+  }
+  for (const node of r.nodeList) {
+    if (byNode.has(node.id)) continue;
+    if (NODE_FILTERS.every((f) => f.reject(node, req) === undefined)) renew(node.id);
+  }
+  return out;
+}

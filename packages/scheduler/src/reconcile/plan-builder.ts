@@ -1,0 +1,35 @@
+/** Collects one round's decisions into a `Plan`, keeping every list in decision order. */
+import type { Plan, StopReason, Task } from './model.js';
+
+/** Accumulates keep/stop/place/replace decisions; `waiting` and `unassigned` are filled last. */
+export class PlanBuilder {
+  readonly place: Task[] = [];
+  readonly keep: string[] = [];
+  readonly stop: Plan['stop'] = [];
+  readonly replace: Plan['replace'] = [];
+  /** Kept tasks that have no node yet, so placement retries them. */
+  readonly keptPending: Task[] = [];
+
+  /** Leaves `task` as it is. */
+  keepTask(task: Task): void {
+    this.keep.push(task.id);
+    if (task.nodeId === undefined) this.keptPending.push(task);
+  }
+
+  /** Stops `task`. */
+  stopTask(task: Task, reason: StopReason): void {
+    this.stop.push({ taskId: task.id, reason });
+  }
+
+  /** Adds a new task. */
+  create(task: Task): void {
+    this.place.push(task);
+  }
+
+  /** Stops `old` and adds `fresh` in its place. */
+  replaceTask(old: Task, fresh: Task, reason: StopReason): void {
+    this.stopTask(old, reason);
+    this.create(fresh);
+    this.replace.push({ old: old.id, new: fresh.id, reason });
+  }
+}
