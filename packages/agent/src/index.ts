@@ -54,3 +54,26 @@ export {
   type ReconnectBackoff,
 } from './link/reconnect-delay.js';
 export { TestScheduler, waitUntil, type TestSchedulerOptions } from './link/test-scheduler.js';
+export { RestartTracker, type RestartDecision, type TaskExit, type ExitReason } from './restart/tracker.js';
+export { backoffDelayMs } from './restart/backoff.js';
+export { HealthMonitor, type HealthTransition } from './health/monitor.js';
+export { systemClock, type Clock, type TimerHandle } from './task/clock.js';
+export { FakeClock } from './task/fake-clock.js';
+export {
+  TaskRunner,
+  type FinalStatus,
+  type OperationGate,
+  type TaskRunnerEvents,
+  type TaskRunnerOptions,
+} from './task/task-runner.js';
+export {
+  Supervisor,
+  DEFAULT_START_CONCURRENCY,
+  type RecoveryReport,
+  type SupervisorEvents,
+  type SupervisorOptions,
+} from './supervisor/supervisor.js';
+export type { TaskAssignment, TaskAssignmentSet } from './supervisor/assignments.js';
+export { toTaskAssignmentSet, type NodeContext } from './supervisor/link-assignments.js';
+export { FakeDriver, type FakeCall, type FakeDriverOptions, type FakeRunPlan } from './runtime/fake/fake-driver.js';
+export { fakeServiceSpec, fakeTaskDescriptor } from './runtime/fake/fake-task.js';

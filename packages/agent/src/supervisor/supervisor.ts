@@ -1,0 +1,334 @@
+/**
+ * Owns every task runner of the node:
+ *
+ *   scheduler ── TaskAssignmentSet ──▶ applyAssignments ──▶ add · replace · start/stop · remove
+ *   agent start ─────────────────▶ recover: tasks.json + driver.recover ──▶ adopt · start · orphans
+ *   runners ── status ──▶ StatusBatcher ──▶ 'statuses' (TaskStatus[])      (and tasks.json)
+ *
+ * Driver prepares/starts go through one p-queue (`concurrency` at a time, restarts of crashed
+ * tasks first), so twenty tasks start together without flooding the engine. Operations on one
+ * task run one after another (a replacement's stop finishes before its successor starts); those
+ * on different tasks do not wait for each other. The agent never stops a task on its own: after a
+ * restart it adopts what it finds and only stops unassigned workloads once the scheduler's
+ * complete set says so; on shutdown (`close`) it lets go of its tasks and leaves them running.
+ */
+import { EventEmitter } from 'eventemitter3';
+import PQueue from 'p-queue';
+import { DEFAULT_STOP_GRACE_PERIOD_MS, type DesiredTaskState, type DriverName, type TaskStatus } from '@berth/api';
+import type { RecoveredWorkload, RuntimeDriver, TaskDescriptor } from '../runtime/runtime.js';
+import { systemClock, type Clock } from '../task/clock.js';
+import { errorMessage } from '../task/run-outcome.js';
+import { TaskRunner, type FinalStatus, type OperationGate } from '../task/task-runner.js';
+import { canonicalJson, planAssignments, type TaskAssignment, type TaskAssignmentSet } from './assignments.js';
+import { MissingDriver } from './missing-driver.js';
+import { PERSISTED_TASKS_VERSION, type PersistedTask } from './persisted-tasks.js';
+import { planRecovery } from './recovery-plan.js';
+import { StatusBatcher, type StatusBatchOptions } from './status-batcher.js';
+import { TaskStateStore } from './task-state-store.js';
+
+/** Settings of a supervisor. */
+export interface SupervisorOptions {
+  nodeId: string;
+  /** The agent's data directory; the task record is `<dataDir>/tasks.json`. */
+  dataDir: string;
+  drivers: Partial<Record<DriverName, RuntimeDriver>>;
+  clock?: Clock;
+  /** Driver prepares/starts running at once (default 8). */
+  concurrency?: number;
+  batch?: StatusBatchOptions;
+}
+
+/** Events of a supervisor. */
+export interface SupervisorEvents {
+  /** Status changes, batched. */
+  statuses: [batch: TaskStatus[]];
+  /** Something the operator should know that is no task's status (state file, recovery). */
+  warning: [message: string];
+}
+
+/** What `recover()` did. */
+export interface RecoveryReport {
+  /** Tasks whose workload was taken over (running, or exited and handed to the restart policy). */
+  adopted: string[];
+  /** Tasks assigned to run whose workload was gone, started again. */
+  started: string[];
+  /** Tasks that had ended for good, reported as they were. */
+  restored: string[];
+  /** Tasks not started because their driver's recovery failed; retried with the next set. */
+  held: string[];
+  /** Workloads no assignment claims; a complete set that leaves them out stops and removes them. */
+  orphans: RecoveredWorkload[];
+  problems: string[];
+}
+
+interface Entry {
+  runner: TaskRunner;
+  desiredState: DesiredTaskState;
+  /** Restart count and final status last written to tasks.json. */
+  saved: string;
+}
+
+/** Default number of driver prepares/starts at once. */
+export const DEFAULT_START_CONCURRENCY = 8;
+
+/** Supervises the tasks of one node. */
+export class Supervisor extends EventEmitter<SupervisorEvents> {
+  readonly #nodeId: string;
+  readonly #drivers: Partial<Record<DriverName, RuntimeDriver>>;
+  readonly #clock: Clock;
+  readonly #queue: PQueue;
+  readonly #gate: OperationGate;
+  readonly #store: TaskStateStore;
+  readonly #batcher: StatusBatcher;
+  readonly #entries = new Map<string, Entry>();
+  readonly #serials = new Map<string, Promise<void>>();
+  #orphans: RecoveredWorkload[] = [];
+  /**
+   * Tasks left unstarted (`assigned`) because their driver's recover() failed: their workload may
+   * still run, and starting them would make a second one. Recovery is retried with the next set.
+   */
+  readonly #held = new Set<string>();
+  #revision = 0;
+  #recovered = false;
+  #applying: Promise<void> = Promise.resolve();
+
+  /** A supervisor; call `recover()` first, then apply the scheduler's sets. */
+  constructor(options: SupervisorOptions) {
+    super();
+    this.#nodeId = options.nodeId;
+    this.#drivers = options.drivers;
+    this.#clock = options.clock ?? systemClock;
+    this.#queue = new PQueue({ concurrency: options.concurrency ?? DEFAULT_START_CONCURRENCY });
+    this.#gate = (kind, op) =>
+      this.#queue.add(op, { priority: kind === 'restart' ? 1 : 0, throwOnTimeout: true });
+    this.#store = new TaskStateStore(options.dataDir);
+    this.#batcher = new StatusBatcher(this.#clock, (batch) => this.emit('statuses', batch), options.batch);
+  }
+
+  /** Revision of the last assignment set applied (0 = none). */
+  get revision(): number {
+    return this.#revision;
+  }
+
+  /** Workloads found at start that no assignment has claimed yet. */
+  get orphans(): readonly RecoveredWorkload[] {
+    return this.#orphans;
+  }
+
+  /** The current status of every task (for Register after a reconnect). */
+  statuses(): TaskStatus[] {
+    return [...this.#entries.values()].map((e) => e.runner.status);
+  }
+
+  /** The runner of `taskId`, if the node has that task. */
+  runner(taskId: string): TaskRunner | undefined {
+    return this.#entries.get(taskId)?.runner;
+  }
+
+  /** At agent start, before any set: re-adopts what the last run left, per tasks.json. */
+  async recover(): Promise<RecoveryReport> {
+    if (this.#recovered || this.#entries.size > 0) throw new Error('Supervisor.recover() runs once, before any assignment set');
+    this.#recovered = true;
+    const loaded = await this.#store.load();
+    const problems = loaded.problem === undefined ? [] : [loaded.problem];
+    this.#revision = loaded.tasks.revision;
+    const report = await this.#recoverTasks(loaded.tasks.tasks, problems);
+    for (const p of report.problems) this.emit('warning', p);
+    this.#persist();
+    return report;
+  }
+
+  /** Applies a set from the scheduler; resolves once its stops and removals are done and its starts begun. */
+  applyAssignments(set: TaskAssignmentSet): Promise<void> {
+    // Sets apply in arrival order, each planned against the state the previous one left.
+    const applied = this.#applying.then(() => this.#apply(set));
+    this.#applying = applied.then(
+      () => undefined,
+      () => undefined,
+    );
+    return applied.then((ops) => Promise.all(ops)).then(() => undefined);
+  }
+
+  /** Lets go of every task without stopping any (agent shutdown); flushes statuses and tasks.json. */
+  async close(): Promise<void> {
+    for (const e of this.#entries.values()) e.runner.detach();
+    this.#queue.clear();
+    this.#batcher.flush();
+    await this.#store.flushed();
+  }
+
+  async #apply(set: TaskAssignmentSet): Promise<Promise<void>[]> {
+    if (this.#held.size > 0) await this.#retryHeld();
+    const current = new Map<string, TaskAssignment>();
+    for (const [id, e] of this.#entries) current.set(id, { task: e.runner.task, desiredState: e.desiredState });
+    const ops: Promise<void>[] = [];
+    for (const action of planAssignments(current, set)) {
+      switch (action.kind) {
+        case 'add': {
+          const { task, desiredState } = action.assignment;
+          const runner = this.#addEntry(task, desiredState);
+          const orphan = this.#claimOrphan(task.ref.taskId);
+          ops.push(this.#serial(task.ref.taskId, () => this.#begin(runner, desiredState, orphan)));
+          break;
+        }
+        case 'replace': {
+          const { task, desiredState } = action.assignment;
+          this.#held.delete(task.ref.taskId);
+          const old = this.#entries.get(task.ref.taskId)?.runner;
+          const runner = this.#addEntry(task, desiredState);
+          ops.push(this.#serial(task.ref.taskId, async () => {
+            await old?.remove();
+            await this.#begin(runner, desiredState);
+          }));
+          break;
+        }
+        case 'set-desired': {
+          const entry = this.#entries.get(action.taskId);
+          if (entry === undefined) break;
+          entry.desiredState = action.desiredState;
+          if (this.#held.has(action.taskId)) break; // recovery will honour it
+          const { runner } = entry;
+          ops.push(this.#serial(action.taskId, () => (action.desiredState === 'stop' ? runner.stop() : Promise.resolve(runner.start()))));
+          break;
+        }
+        case 'remove': {
+          const runner = this.#entries.get(action.taskId)?.runner;
+          this.#entries.delete(action.taskId);
+          this.#held.delete(action.taskId);
+          if (runner !== undefined) ops.push(this.#serial(action.taskId, () => runner.remove()));
+          break;
+        }
+      }
+    }
+    if (set.kind === 'complete') ops.push(...this.#orphans.splice(0).map((w) => this.#removeOrphan(w)));
+    if (set.revision !== undefined) this.#revision = set.revision;
+    this.#persist();
+    return ops;
+  }
+
+  /** Recovers `tasks` against the drivers' workloads (only the drivers they, or orphans, use). */
+  async #recoverTasks(tasks: readonly PersistedTask[], problems: string[], only?: Set<DriverName>): Promise<RecoveryReport> {
+    const found: RecoveredWorkload[] = [];
+    const failed = new Set<DriverName>();
+    for (const [name, driver] of Object.entries(this.#drivers) as [DriverName, RuntimeDriver][]) {
+      if (only !== undefined && !only.has(name)) continue;
+      try {
+        // On a retry, workloads of tasks this agent already runs are its own, not orphans.
+        const recovered = await driver.recover(this.#nodeId);
+        found.push(...recovered.filter((w) => !this.#entries.has(w.handle.ref.taskId)));
+      } catch (err) {
+        failed.add(name);
+        problems.push(`recovering ${name} workloads failed: ${errorMessage(err)}`);
+      }
+    }
+    const held = tasks.filter((p) => failed.has(p.task.spec.berth.driver) && p.final === undefined);
+    for (const p of held) {
+      this.#addEntry(p.task, p.desiredState, p.restarts);
+      this.#held.add(p.task.ref.taskId);
+    }
+    const plan = planRecovery(tasks.filter((p) => !held.includes(p)), found);
+    for (const a of plan.adopt) this.#addEntry(a.persisted.task, a.desiredState).adopt(a.recovered, a.final);
+    for (const p of plan.start) this.#addEntry(p.task, p.desiredState, p.restarts).start();
+    for (const r of plan.restore) this.#addEntry(r.persisted.task, r.persisted.desiredState, r.persisted.restarts).restoreFinal(r.final);
+    this.#orphans.push(...plan.orphans);
+    const ids = (list: { task: TaskDescriptor }[]): string[] => list.map((p) => p.task.ref.taskId);
+    return {
+      adopted: ids(plan.adopt.map((a) => a.persisted)),
+      started: ids(plan.start),
+      restored: ids(plan.restore.map((r) => r.persisted)),
+      held: ids(held),
+      orphans: plan.orphans,
+      problems,
+    };
+  }
+
+  /** Tries again to recover the held tasks' drivers; those that answer now are recovered. */
+  async #retryHeld(): Promise<void> {
+    const held: PersistedTask[] = [];
+    for (const id of this.#held) {
+      const entry = this.#entries.get(id);
+      if (entry === undefined) continue;
+      held.push({ task: entry.runner.task, desiredState: entry.desiredState, restarts: entry.runner.status.restarts });
+      this.#entries.delete(id);
+    }
+    this.#held.clear();
+    const problems: string[] = [];
+    await this.#recoverTasks(held, problems, new Set(held.map((p) => p.task.spec.berth.driver)));
+    for (const p of problems) this.emit('warning', p);
+  }
+
+  #addEntry(task: TaskDescriptor, desiredState: DesiredTaskState, restarts = 0): TaskRunner {
+    const runner = new TaskRunner(task, { driver: this.#driverFor(task), clock: this.#clock, gate: this.#gate, restarts });
+    const entry: Entry = { runner, desiredState, saved: '' };
+    this.#entries.set(task.ref.taskId, entry);
+    runner.on('status', (status) => {
+      // A replaced runner's last words (its stop) are not the task's news any more.
+      if (this.#entries.get(task.ref.taskId) !== entry) return;
+      this.#batcher.add(status);
+      if (savedKey(status.restarts, runner.final) !== entry.saved) this.#persist();
+    });
+    return runner;
+  }
+
+  /** Starts (or adopts) a new runner's task, or records it as stopped, per the desired state. */
+  async #begin(runner: TaskRunner, desiredState: DesiredTaskState, orphan?: RecoveredWorkload): Promise<void> {
+    if (orphan !== undefined) runner.adopt(orphan);
+    if (desiredState === 'stop') await runner.stop();
+    else if (orphan === undefined) runner.start();
+  }
+
+  #claimOrphan(taskId: string): RecoveredWorkload | undefined {
+    const mine = this.#orphans.filter((w) => w.handle.ref.taskId === taskId);
+    if (mine.length === 0) return undefined;
+    const newest = mine.find((w) => w.state === 'running') ?? mine.reduce((a, b) => (b.handle.startedAt > a.handle.startedAt ? b : a));
+    this.#orphans = this.#orphans.filter((w) => w !== newest);
+    return newest;
+  }
+
+  /** Stops (default signal and grace: its spec is unknown) and removes a workload nobody claimed. */
+  #removeOrphan(w: RecoveredWorkload): Promise<void> {
+    return this.#serial(`orphan:${w.handle.id}`, async () => {
+      const driver = this.#drivers[w.handle.driver];
+      if (driver === undefined) return;
+      if (w.state === 'running') await driver.stop(w.handle, { signal: 'SIGTERM', graceMs: DEFAULT_STOP_GRACE_PERIOD_MS });
+      await driver.remove(w.handle);
+    });
+  }
+
+  #driverFor(task: TaskDescriptor): RuntimeDriver {
+    const name = task.spec.berth.driver;
+    return this.#drivers[name] ?? new MissingDriver(name);
+  }
+
+  /** Runs `op` after the previous operations on `key`; failures become warnings. */
+  #serial(key: string, op: () => Promise<void>): Promise<void> {
+    const previous = this.#serials.get(key) ?? Promise.resolve();
+    const next = previous.then(op).catch((err: unknown) => {
+      this.emit('warning', `${key}: ${errorMessage(err)}`);
+    });
+    this.#serials.set(key, next);
+    void next.then(() => {
+      if (this.#serials.get(key) === next) this.#serials.delete(key);
+    });
+    return next;
+  }
+
+  /** Writes tasks.json with every task; failures become warnings. */
+  #persist(): void {
+    const tasks: PersistedTask[] = [];
+    for (const e of this.#entries.values()) {
+      const { restarts } = e.runner.status;
+      const final = e.runner.final;
+      e.saved = savedKey(restarts, final);
+      tasks.push({ task: e.runner.task, desiredState: e.desiredState, restarts, ...(final ? { final } : {}) });
+    }
+    this.#store
+      .save({ version: PERSISTED_TASKS_VERSION, revision: this.#revision, tasks })
+      .catch((err: unknown) => this.emit('warning', `cannot save ${this.#store.path}: ${errorMessage(err)}`));
+  }
+}
+
+/** What of a task's status tasks.json keeps, as a comparable string. */
+function savedKey(restarts: number, final: FinalStatus | undefined): string {
+  return canonicalJson({ restarts, final });
+}
