@@ -77,3 +77,4 @@ export type { TaskAssignment, TaskAssignmentSet } from './supervisor/assignments
 export { toTaskAssignmentSet, type NodeContext } from './supervisor/link-assignments.js';
 export { FakeDriver, type FakeCall, type FakeDriverOptions, type FakeRunPlan } from './runtime/fake/fake-driver.js';
 export { fakeServiceSpec, fakeTaskDescriptor } from './runtime/fake/fake-task.js';
+export { Agent, AGENT_VERSION, type AgentOptions } from './agent.js';

@@ -4,6 +4,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { isBerthError } from '@berth/api';
+import { registerAgent } from './commands/agent.js';
 import { registerConfig } from './commands/config.js';
 import { ExitStatus, exitStatusFor } from './exit-status.js';
 import { processTerminal, type Terminal } from './output/terminal.js';
@@ -29,6 +30,7 @@ export async function main(argv: string[], term: Terminal = processTerminal()): 
       writeErr: (s) => term.err.write(s),
     });
   registerConfig(program, term, done);
+  registerAgent(program, term, done);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return status;

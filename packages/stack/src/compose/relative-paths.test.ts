@@ -110,3 +110,20 @@ describe('resolveRelativePaths: properties', () => {
     expect(JSON.stringify(model)).toBe(before);
   });
 });
+
+describe('resolveRelativePaths for process-driver services', () => {
+  it('resolves working_dir on the host and defaults it to the base directory', () => {
+    const model = {
+      services: {
+        p: { command: ['x'], 'x-berth': { driver: 'process' } },
+        q: { command: ['x'], working_dir: 'sub', 'x-berth': { driver: 'process' } },
+        d: { image: 'i', working_dir: 'app' },
+      },
+    };
+    const out = resolveRelativePaths(model, '/base', '/home/u') as { services: Record<string, { working_dir?: string }> };
+    expect(out.services['p']?.working_dir).toBe('/base');
+    expect(out.services['q']?.working_dir).toBe('/base/sub');
+    // A container path is left alone.
+    expect(out.services['d']?.working_dir).toBe('app');
+  });
+});

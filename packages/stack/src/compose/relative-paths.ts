@@ -38,6 +38,12 @@ export function resolveRelativePaths(model: RawMap, baseDir: string, home: strin
     edit(service, 'label_file', absStrings);
     edit(service, 'volumes', (v) => eachItem(v, (item) => volume(item, abs)));
     edit(service, 'extends', (v) => (isRawMap(v) ? (edit(v, 'file', absString), v) : v));
+    // A process-driver task runs on the host, so its working_dir is a host path: relative to
+    // the file it was written in, and that file's directory when not given.
+    const berth = service['x-berth'];
+    if (isRawMap(berth) && berth['driver'] === 'process') {
+      service['working_dir'] = typeof service['working_dir'] === 'string' && service['working_dir'] !== '' ? abs(service['working_dir']) : baseDir;
+    }
   }
   for (const kind of ['secrets', 'configs']) {
     for (const resource of entriesOf(copy, kind)) edit(resource, 'file', absString);

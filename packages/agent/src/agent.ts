@@ -1,0 +1,135 @@
+/**
+ * One agent process: the node's identity, its runtime drivers, the supervisor of its tasks and
+ * the link to the scheduler, wired together. Nothing here decides policy.
+ *
+ *   start: identity ─▶ detect drivers ─▶ supervisor.recover() (re-adopt) ─▶ link.start()
+ *   link ── assignment sets ─▶ supervisor ── status batches ─▶ link
+ *   link ── log requests ─▶ LogServer ─▶ driver.logs ─▶ link
+ *
+ * Closing the agent lets go of its tasks without stopping them: workloads keep running and
+ * the next agent start re-adopts them.
+ */
+import { cpus as osCpus, hostname, totalmem } from 'node:os';
+import type { DriverName, DriverStatus } from '@berth/api';
+import { loadOrCreateNodeIdentity, persistAssignedNodeId, type NodeIdentity } from './identity/node-identity.js';
+import { SchedulerLink, type NodeReport } from './link/scheduler-link.js';
+import { LogServer } from './log-server.js';
+import { DockerDriver } from './runtime/docker/docker-driver.js';
+import { ProcessDriver } from './runtime/process/process-driver.js';
+import type { RuntimeDriver } from './runtime/runtime.js';
+import { toTaskAssignmentSet } from './supervisor/link-assignments.js';
+import { Supervisor, type RecoveryReport } from './supervisor/supervisor.js';
+
+/** berth agent version reported at registration. */
+export const AGENT_VERSION = '0.1.0';
+
+/** How to run an agent. */
+export interface AgentOptions {
+  dataDir: string;
+  /** `host:port` of the scheduler's Agent service. */
+  scheduler: string;
+  /** Node name (default: the host name); used only when the identity is created. */
+  name?: string;
+  /** Address this node's published ports bind to and others reach it at. */
+  address: string;
+  labels?: Record<string, string>;
+  /** Drivers to offer (default both); an unavailable one is reported, not fatal. */
+  drivers?: DriverName[];
+  env?: NodeJS.ProcessEnv;
+  /** One line per notable event (registration, recovery, warnings). */
+  log?: (line: string) => void;
+}
+
+/** A running agent. */
+export class Agent {
+  private constructor(
+    readonly identity: NodeIdentity,
+    readonly drivers: Partial<Record<DriverName, RuntimeDriver>>,
+    readonly driverStatus: DriverStatus[],
+    readonly supervisor: Supervisor,
+    readonly link: SchedulerLink,
+    readonly recovery: RecoveryReport,
+    private readonly logs: LogServer,
+  ) {}
+
+  /** Starts an agent: re-adopts what the previous run left, then dials the scheduler. */
+  static async start(options: AgentOptions): Promise<Agent> {
+    const log = options.log ?? (() => undefined);
+    const env = options.env ?? process.env;
+    const identity = await loadOrCreateNodeIdentity({
+      dataDir: options.dataDir,
+      name: options.name ?? hostname(),
+      address: options.address,
+    });
+    const wanted = options.drivers ?? ['docker', 'process'];
+    const drivers: Partial<Record<DriverName, RuntimeDriver>> = {};
+    if (wanted.includes('process')) drivers.process = new ProcessDriver({ dataDir: options.dataDir, agentEnv: env });
+    if (wanted.includes('docker')) drivers.docker = new DockerDriver({ env });
+    const driverStatus: DriverStatus[] = [];
+    for (const driver of Object.values(drivers)) {
+      const a = await driver.detect();
+      driverStatus.push({ name: a.driver, available: a.available, message: a.message });
+      log(`driver ${a.driver}: ${a.available ? 'available' : 'unavailable'} (${a.message})`);
+    }
+    // An unavailable driver stays registered so recovery and stops still reach its workloads
+    // once it comes back; the scheduler does not place new tasks on it.
+    const supervisor = new Supervisor({ nodeId: identity.id, dataDir: options.dataDir, drivers });
+    supervisor.on('warning', (m) => log(`warning: ${m}`));
+    const recovery = await supervisor.recover();
+    log(
+      `recovered: ${recovery.adopted.length} adopted, ${recovery.started.length} restarted, ` +
+        `${recovery.orphans.length} unassigned workloads left running`,
+    );
+
+    const report = (): NodeReport => ({
+      name: identity.name,
+      address: identity.address,
+      labels: options.labels ?? {},
+      cpus: osCpus().length,
+      memoryBytes: totalmem(),
+      drivers: driverStatus,
+      agentVersion: AGENT_VERSION,
+      tasks: supervisor.statuses(),
+      appliedRevision: supervisor.revision,
+    });
+    const link = new SchedulerLink({ address: options.scheduler, nodeId: identity.id, report });
+    const logs = new LogServer({
+      handleOf: (taskId) => supervisor.runner(taskId)?.handle,
+      drivers,
+      sendChunk: (c) => link.sendLogChunk(c),
+      sendFailure: (f) => link.sendLogFailure(f),
+    });
+    const agent = new Agent(identity, drivers, driverStatus, supervisor, link, recovery, logs);
+    // Process services carry an absolute working_dir from the loader; the data dir is only a
+    // fallback for specs that lack one.
+    const node = { nodeId: identity.id, nodeAddress: identity.address, projectDir: () => options.dataDir };
+    supervisor.on('statuses', (batch) => link.reportStatuses(batch));
+    link.on('assignments', (set) => {
+      supervisor.applyAssignments(toTaskAssignmentSet(set, node)).catch((e: unknown) => log(`applying assignments failed: ${String(e)}`));
+    });
+    link.on('logRequest', (request) => logs.serve(request));
+    link.on('logCancel', (id) => logs.cancel(id));
+    link.on('connected', (up) => {
+      log(`connected to scheduler ${options.scheduler} as node ${up.nodeId}`);
+      if (up.nodeId !== node.nodeId) {
+        node.nodeId = up.nodeId;
+        persistAssignedNodeId(options.dataDir, identity, up.nodeId).catch((e: unknown) => log(`cannot persist node id: ${String(e)}`));
+      }
+    });
+    link.on('disconnected', (down) => log(`disconnected from scheduler (${down.reason}: ${down.message}); tasks keep running`));
+    link.on('protocolError', (e) => log(`protocol error: ${String(e)}`));
+    link.start();
+    return agent;
+  }
+
+  /** Disconnects and lets go of every task, leaving workloads running. */
+  async close(): Promise<void> {
+    this.logs.close();
+    await this.link.close();
+    await this.supervisor.close();
+    for (const driver of Object.values(this.drivers)) {
+      const closable = driver as RuntimeDriver & { close?: () => void | Promise<void> };
+      await closable.close?.();
+    }
+  }
+}

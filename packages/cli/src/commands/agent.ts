@@ -1,0 +1,62 @@
+/**
+ * `berth agent`: runs this host's agent in the foreground until SIGINT/SIGTERM. Stopping the
+ * agent leaves its tasks running; the next start re-adopts them.
+ */
+import type { Command } from 'commander';
+import { BerthError, type DriverName } from '@berth/api';
+import { ExitStatus } from '../exit-status.js';
+import type { Terminal } from '../output/terminal.js';
+import { collect, parseLabels } from './options.js';
+
+interface AgentCliOptions {
+  join: string;
+  dataDir: string;
+  address: string;
+  name?: string;
+  label?: string[];
+  driver?: string[];
+}
+
+/** Registers `agent`; resolves `done` when the agent has shut down. */
+export function registerAgent(program: Command, term: Terminal, done: (status: number) => void): void {
+  program
+    .command('agent')
+    .description("run this host's agent: drives Docker or host processes for the scheduler")
+    .requiredOption('--join <host:port>', "the scheduler's agent address")
+    .requiredOption('--data-dir <dir>', 'where the node identity, task records and process logs live')
+    .option('--address <ip>', 'address published ports bind to and the scheduler reaches this node at', '127.0.0.1')
+    .option('--name <name>', 'node name (default: the host name)')
+    .option('--label <key=value>', 'node label for placement constraints (repeatable)', collect)
+    .option('--driver <name>', 'offer only this driver: docker or process (repeatable; default both)', collect)
+    .action(async (opts: AgentCliOptions) => {
+      const drivers = opts.driver?.map((d) => {
+        if (d !== 'docker' && d !== 'process') throw new BerthError('USAGE', `--driver must be docker or process (got "${d}")`);
+        return d as DriverName;
+      });
+      const log = (line: string): void => {
+        term.err.write(`${new Date().toISOString()} agent: ${line}\n`);
+      };
+      // Loaded here, not at the top: other commands should not pay for dockerode and grpc.
+      const { Agent } = await import('@berth/agent');
+      const agent = await Agent.start({
+        dataDir: opts.dataDir,
+        scheduler: opts.join,
+        address: opts.address,
+        labels: parseLabels(opts.label ?? []),
+        log,
+        ...(opts.name !== undefined ? { name: opts.name } : {}),
+        ...(drivers !== undefined ? { drivers } : {}),
+      });
+      log(`node ${agent.identity.id} (${agent.identity.name}) at ${agent.identity.address}; data dir ${opts.dataDir}`);
+      await new Promise<void>((resolve) => {
+        const stop = (signal: string): void => {
+          log(`${signal}: disconnecting; tasks keep running`);
+          resolve();
+        };
+        process.once('SIGINT', () => stop('SIGINT'));
+        process.once('SIGTERM', () => stop('SIGTERM'));
+      });
+      await agent.close();
+      done(ExitStatus.OK);
+    });
+}
