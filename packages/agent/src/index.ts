@@ -30,22 +30,6 @@ export {
   type NodeIdentity,
   type NodeIdentityOptions,
 } from './identity/node-identity.js';
-export type { Assignment, AssignmentSet, AssignmentSetKind } from './link/assignment.js';
-export { fromProtoAssignmentSet, toProtoAssignmentSet } from './link/assignment-convert.js';
-export type { LogChunk, LogFailure, LogRequest } from './link/log-request.js';
-export {
-  fromProtoAgentMessage,
-  toProtoAgentMessage,
-  type AgentMessage,
-  type AgentRegistration,
-} from './link/agent-message.js';
-export {
-  fromProtoSchedulerMessage,
-  toProtoSchedulerMessage,
-  type HeartbeatAck,
-  type RegisterAck,
-  type SchedulerMessage,
-} from './link/scheduler-message.js';
 export { SchedulerLink, type NodeReport, type SchedulerLinkOptions } from './link/scheduler-link.js';
 export type { LinkDown, LinkRetry, LinkUp, SchedulerLinkEvents } from './link/scheduler-link-events.js';
 export {

@@ -2,8 +2,7 @@
  * Serves the scheduler's log requests from the node's task runners: reads the workload's
  * output through its driver and streams it back over the link, until eof or a cancel.
  */
-import { isBerthError, type DriverName } from '@berth/api';
-import type { LogChunk, LogFailure, LogRequest } from './link/log-request.js';
+import { isBerthError, type DriverName, type LogChunk, type LogFailure, type LogRequest } from '@berth/api';
 import type { RuntimeDriver, WorkloadHandle } from './runtime/runtime.js';
 
 /** Where log requests find a task's workload, and where answers go. */

@@ -2,6 +2,8 @@
 export * from './spec/stack-spec.js';
 export * from './spec/task.js';
 export * from './spec/node.js';
+export * from './spec/assignment.js';
+export * from './spec/log-transfer.js';
 export * from './errors.js';
 export * as wire from './wire.js';
 export {
@@ -24,3 +26,17 @@ export {
   toProtoDriverStatus,
   fromProtoDriverStatus,
 } from './convert/node-info.js';
+export { fromProtoAssignmentSet, toProtoAssignmentSet } from './convert/assignment.js';
+export {
+  fromProtoAgentMessage,
+  toProtoAgentMessage,
+  type AgentMessage,
+  type AgentRegistration,
+} from './convert/agent-message.js';
+export {
+  fromProtoSchedulerMessage,
+  toProtoSchedulerMessage,
+  type HeartbeatAck,
+  type RegisterAck,
+  type SchedulerMessage,
+} from './convert/scheduler-message.js';

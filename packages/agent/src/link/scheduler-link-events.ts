@@ -1,7 +1,7 @@
 /** What a SchedulerLink tells the agent: its events and their payloads. */
-import type { AssignmentSet } from './assignment.js';
-import type { LogRequest } from './log-request.js';
-import type { HeartbeatAck } from './scheduler-message.js';
+import type { AssignmentSet } from '@berth/api';
+import type { LogRequest } from '@berth/api';
+import type { HeartbeatAck } from '@berth/api';
 
 /** A registered stream, as the agent sees it. */
 export interface LinkUp {

@@ -17,14 +17,11 @@ import {
   type ClientDuplexStream,
   type StatusObject,
 } from '@grpc/grpc-js';
-import { toProtoTaskStatus, wire, type TaskStatus } from '@berth/api';
+import { toProtoTaskStatus, wire, toProtoAgentMessage, fromProtoSchedulerMessage, type LogChunk, type LogFailure, type TaskStatus, type AgentMessage, type AgentRegistration } from '@berth/api';
 import { EventEmitter } from 'eventemitter3';
-import { toProtoAgentMessage, type AgentMessage, type AgentRegistration } from './agent-message.js';
-import type { LogChunk, LogFailure } from './log-request.js';
 import { PendingStatuses } from './pending-statuses.js';
 import { DEFAULT_RECONNECT_BACKOFF, reconnectDelayMs, type ReconnectBackoff } from './reconnect-delay.js';
 import type { LinkDown, SchedulerLinkEvents } from './scheduler-link-events.js';
-import { fromProtoSchedulerMessage } from './scheduler-message.js';
 
 /** Everything Register carries besides the node id. */
 export type NodeReport = Omit<AgentRegistration, 'nodeId'>;

@@ -5,10 +5,7 @@
  * Not for production: it accepts any agent and plans nothing.
  */
 import { Server, ServerCredentials, type ServerDuplexStream } from '@grpc/grpc-js';
-import { wire, type TaskStatus } from '@berth/api';
-import { fromProtoAgentMessage, type AgentMessage, type AgentRegistration } from './agent-message.js';
-import type { AssignmentSet } from './assignment.js';
-import { toProtoSchedulerMessage, type SchedulerMessage } from './scheduler-message.js';
+import { wire, fromProtoAgentMessage, toProtoSchedulerMessage, type AssignmentSet, type TaskStatus, type AgentMessage, type AgentRegistration, type SchedulerMessage } from '@berth/api';
 
 /** Settings of a {@link TestScheduler}. */
 export interface TestSchedulerOptions {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { AssignmentSet } from '../link/assignment.js';
+import type { AssignmentSet } from '@berth/api';
 import { fakeServiceSpec } from '../runtime/fake/fake-task.js';
 import { toTaskAssignmentSet } from './link-assignments.js';
 

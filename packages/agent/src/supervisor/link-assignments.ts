@@ -4,7 +4,7 @@
  * things: its id, its address (ports without a host IP bind there) and the directory relative
  * host paths resolve against, which the wire does not carry.
  */
-import type { AssignmentSet } from '../link/assignment.js';
+import type { AssignmentSet } from '@berth/api';
 import type { TaskDescriptor } from '../runtime/runtime.js';
 import type { TaskAssignment, TaskAssignmentSet } from './assignments.js';
 

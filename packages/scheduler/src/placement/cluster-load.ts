@@ -6,8 +6,7 @@
  */
 import type { BoundPort, NodeInfo } from '@berth/api';
 import type { ServiceKey } from '../reconcile/model.js';
-import type { PlacementRequest } from './placement-request.js';
-import { toMilliCpus } from './placement-request.js';
+import { type PlacementRequest, toMilliCpus } from './placement-request.js';
 import { occupyClaims, type NodePorts } from './port-claims.js';
 import { countInGroups, spreadGroups, type SpreadGroups } from './scorers/spread-preferences.js';
 

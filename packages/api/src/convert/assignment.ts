@@ -1,30 +1,26 @@
-/**
- * AssignmentSet ↔ berth.v1.AssignmentSet. Lives beside the link because @berth/api has no
- * converter for it yet; the scheduler will need `toProtoAssignmentSet` too (move it then).
- */
+/** AssignmentSet ↔ berth.v1.AssignmentSet: the scheduler encodes, the agent's link decodes. */
+import type { Assignment, AssignmentSet, AssignmentSetKind } from '../spec/assignment.js';
+import type { DesiredTaskState } from '../spec/task.js';
+import * as wire from '../wire.js';
+import { fromProtoServiceSpec, toProtoServiceSpec } from './service-spec.js';
 import {
   fromProtoConfigSpec,
   fromProtoNetworkSpec,
   fromProtoSecretSpec,
-  fromProtoServiceSpec,
   fromProtoVolumeSpec,
   toProtoConfigSpec,
   toProtoNetworkSpec,
   toProtoSecretSpec,
-  toProtoServiceSpec,
   toProtoVolumeSpec,
-  wire,
-  type DesiredTaskState,
-} from '@berth/api';
-import type { Assignment, AssignmentSet, AssignmentSetKind } from './assignment.js';
-import { mapValues, requireField, wireEnum } from './wire-fields.js';
+} from './stack-spec.js';
+import { enumMapping, mapRecord, requireMessage } from './wire-fields.js';
 
-const setKind = wireEnum<AssignmentSetKind, wire.AssignmentSetKind>('AssignmentSetKind', {
+const setKind = enumMapping<AssignmentSetKind, wire.AssignmentSetKind>('AssignmentSetKind', {
   complete: wire.AssignmentSetKind.COMPLETE,
   incremental: wire.AssignmentSetKind.INCREMENTAL,
 });
 
-const desiredState = wireEnum<DesiredTaskState, wire.DesiredState>('DesiredState', {
+const desiredState = enumMapping<DesiredTaskState, wire.DesiredState>('DesiredState', {
   run: wire.DesiredState.RUN,
   stop: wire.DesiredState.STOP,
 });
@@ -60,10 +56,10 @@ function toProtoAssignment(assignment: Assignment): wire.Assignment {
     slot: assignment.slot,
     spec: toProtoServiceSpec(assignment.spec),
     desiredState: desiredState.toWire(assignment.desired),
-    networks: mapValues(assignment.networks, toProtoNetworkSpec),
-    volumes: mapValues(assignment.volumes, toProtoVolumeSpec),
-    secrets: mapValues(assignment.secrets, toProtoSecretSpec),
-    configs: mapValues(assignment.configs, toProtoConfigSpec),
+    networks: mapRecord(assignment.networks, toProtoNetworkSpec),
+    volumes: mapRecord(assignment.volumes, toProtoVolumeSpec),
+    secrets: mapRecord(assignment.secrets, toProtoSecretSpec),
+    configs: mapRecord(assignment.configs, toProtoConfigSpec),
   };
 }
 
@@ -73,11 +69,11 @@ function fromProtoAssignment(message: wire.Assignment, path: string): Assignment
     stack: message.stack,
     service: message.service,
     slot: message.slot,
-    spec: fromProtoServiceSpec(requireField(message.spec, `${path}.spec`), `${path}.spec`),
+    spec: fromProtoServiceSpec(requireMessage(message.spec, `${path}.spec`), `${path}.spec`),
     desired: desiredState.fromWire(message.desiredState, `${path}.desiredState`),
-    networks: mapValues(message.networks, (n) => fromProtoNetworkSpec(n)),
-    volumes: mapValues(message.volumes, (v) => fromProtoVolumeSpec(v)),
-    secrets: mapValues(message.secrets, (s) => fromProtoSecretSpec(s)),
-    configs: mapValues(message.configs, (c) => fromProtoConfigSpec(c)),
+    networks: mapRecord(message.networks, (n) => fromProtoNetworkSpec(n)),
+    volumes: mapRecord(message.volumes, (v) => fromProtoVolumeSpec(v)),
+    secrets: mapRecord(message.secrets, (s) => fromProtoSecretSpec(s)),
+    configs: mapRecord(message.configs, (c) => fromProtoConfigSpec(c)),
   };
 }

@@ -1,6 +1,7 @@
-import { isBerthError, wire } from '@berth/api';
+import { isBerthError } from '../errors.js';
+import * as wire from '../wire.js';
 import { describe, expect, it } from 'vitest';
-import { fromProtoAssignmentSet, toProtoAssignmentSet } from './assignment-convert.js';
+import { fromProtoAssignmentSet, toProtoAssignmentSet } from './assignment.js';
 import { fromProtoSchedulerMessage, toProtoSchedulerMessage } from './scheduler-message.js';
 
 const bareAssignment = (overrides: Partial<wire.Assignment>): wire.Assignment => ({

@@ -4,12 +4,12 @@
  */
 import type {
   ConfigSpec,
-  DesiredTaskState,
   NetworkSpec,
   SecretSpec,
   ServiceSpec,
   VolumeSpec,
-} from '@berth/api';
+} from './stack-spec.js';
+import type { DesiredTaskState } from './task.js';
 
 /**
  * `complete`: the full set, tasks not listed must not run on the node. `incremental`: upserts

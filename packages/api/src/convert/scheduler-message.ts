@@ -2,10 +2,10 @@
  * Scheduler → agent messages as domain values, and their conversion from (and, for test
  * schedulers, to) berth.v1.SchedulerMessage. Times are epoch milliseconds.
  */
-import { wire } from '@berth/api';
-import type { AssignmentSet } from './assignment.js';
-import { fromProtoAssignmentSet, toProtoAssignmentSet } from './assignment-convert.js';
-import type { LogRequest } from './log-request.js';
+import type { AssignmentSet } from '../spec/assignment.js';
+import type { LogRequest } from '../spec/log-transfer.js';
+import * as wire from '../wire.js';
+import { fromProtoAssignmentSet, toProtoAssignmentSet } from './assignment.js';
 
 /** The scheduler's reply to Register. */
 export interface RegisterAck {

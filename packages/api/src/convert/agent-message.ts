@@ -2,18 +2,13 @@
  * Agent → scheduler messages as domain values, and their conversion to (and, for test
  * schedulers, from) berth.v1.AgentMessage. Times are epoch milliseconds.
  */
-import {
-  fromProtoDriverStatus,
-  fromProtoTaskStatus,
-  toProtoDriverStatus,
-  toProtoTaskStatus,
-  wire,
-  type DriverStatus,
-  type LogStream,
-  type TaskStatus,
-} from '@berth/api';
-import type { LogChunk, LogFailure } from './log-request.js';
-import { requireField, wireEnum } from './wire-fields.js';
+import type { DriverStatus } from '../spec/node.js';
+import type { LogChunk, LogFailure } from '../spec/log-transfer.js';
+import type { LogStream, TaskStatus } from '../spec/task.js';
+import * as wire from '../wire.js';
+import { fromProtoDriverStatus, toProtoDriverStatus } from './node-info.js';
+import { fromProtoTaskStatus, toProtoTaskStatus } from './task-status.js';
+import { enumMapping, requireMessage } from './wire-fields.js';
 
 /** Who the agent is and what it already runs: the first message on every stream. */
 export interface AgentRegistration {
@@ -42,7 +37,7 @@ export type AgentMessage =
   | { kind: 'logChunk'; chunk: LogChunk }
   | { kind: 'logError'; failure: LogFailure };
 
-const logStream = wireEnum<LogStream, wire.LogStream>('LogStream', {
+const logStream = enumMapping<LogStream, wire.LogStream>('LogStream', {
   stdout: wire.LogStream.STDOUT,
   stderr: wire.LogStream.STDERR,
 });
@@ -115,7 +110,7 @@ export function fromProtoAgentMessage(message: wire.AgentMessage): AgentMessage 
       return {
         kind: 'heartbeat',
         seq: payload.value.seq,
-        time: requireField(payload.value.time, 'heartbeat.time').getTime(),
+        time: requireMessage(payload.value.time, 'heartbeat.time').getTime(),
       };
     case 'statusBatch':
       return {

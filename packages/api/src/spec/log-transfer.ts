@@ -2,7 +2,7 @@
  * Log transfer over the link, as domain values: the scheduler asks for a task's output
  * (LogRequest), the agent answers with chunks until `eof`, or with one LogFailure.
  */
-import type { LogStream } from '@berth/api';
+import type { LogStream } from './task.js';
 
 /** The scheduler asks for a task's output. */
 export interface LogRequest {
