@@ -1,7 +1,5 @@
 /** What a SchedulerLink tells the agent: its events and their payloads. */
-import type { AssignmentSet } from '@berth/api';
-import type { LogRequest } from '@berth/api';
-import type { HeartbeatAck } from '@berth/api';
+import type { AssignmentSet, HeartbeatAck, LogRequest } from '@berth/api';
 
 /** A registered stream, as the agent sees it. */
 export interface LinkUp {

@@ -1,8 +1,7 @@
 // The link against a real grpc-js server on loopback (TestScheduler). Timing assertions are
 // loose on purpose: counts within generous windows, never how fast something happened.
-import { wire, type ServiceSpec, type TaskStatus } from '@berth/api';
+import { wire, type AssignmentSet, type HeartbeatAck, type ServiceSpec, type TaskStatus } from '@berth/api';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { AssignmentSet, HeartbeatAck } from '@berth/api';
 import { SchedulerLink, type NodeReport, type SchedulerLinkOptions } from './scheduler-link.js';
 import type { LinkDown, LinkRetry } from './scheduler-link-events.js';
 import { TestScheduler, waitUntil, type TestSchedulerOptions } from './test-scheduler.js';
