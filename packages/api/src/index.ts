@@ -4,6 +4,7 @@ export * from './spec/task.js';
 export * from './spec/node.js';
 export * from './spec/assignment.js';
 export * from './spec/log-transfer.js';
+export * from './spec/workload-hash.js';
 export * from './errors.js';
 export * as wire from './wire.js';
 export {

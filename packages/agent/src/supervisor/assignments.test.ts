@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fakeServiceSpec, fakeTaskDescriptor } from '../runtime/fake/fake-task.js';
-import { canonicalJson, planAssignments, sameDescriptor, type TaskAssignment } from './assignments.js';
+import { canonicalJson } from '@berth/api';
+import { planAssignments, sameDescriptor, type TaskAssignment } from './assignments.js';
 
 const run = (id: string, image = 'example/app:1'): TaskAssignment => ({
   task: fakeTaskDescriptor(id, fakeServiceSpec({ image })),
@@ -68,6 +69,12 @@ describe('sameDescriptor', () => {
     expect(sameDescriptor(a, reordered)).toBe(true);
     expect(sameDescriptor(a, fakeTaskDescriptor('t', fakeServiceSpec({ environment: { A: '1', B: '3' } })))).toBe(false);
     expect(sameDescriptor(a, { ...a, nodeAddress: '10.0.0.2' })).toBe(false);
+  });
+
+  it('treats a scaled service as the same workload, so scaling restarts nothing', () => {
+    const a = fakeTaskDescriptor('t', fakeServiceSpec());
+    const scaled = { ...a, spec: { ...a.spec, deploy: { ...a.spec.deploy, replicas: a.spec.deploy.replicas + 3 } } };
+    expect(sameDescriptor(a, scaled)).toBe(true);
   });
 
   it('canonicalJson sorts nested keys but keeps array order', () => {

@@ -11,7 +11,7 @@
  *   old workload is stopped and removed, the new one started. A changed desired state alone
  *   stops or starts the existing task.
  */
-import type { DesiredTaskState } from '@berth/api';
+import { canonicalJson, workloadPart, type DesiredTaskState } from '@berth/api';
 import type { TaskDescriptor } from '../runtime/runtime.js';
 
 /** One task the node should run (or keep stopped). */
@@ -66,20 +66,10 @@ export function planAssignments(
   return actions;
 }
 
-/** Whether two descriptors describe the same workload (deep equality, key order ignored). */
-export function sameDescriptor(a: TaskDescriptor, b: TaskDescriptor): boolean {
-  return canonicalJson(a) === canonicalJson(b);
-}
-
 /**
- * JSON with object keys sorted, so values decoded from different sources (the wire, the state
- * file) compare equal when they mean the same. Undefined properties are dropped, as JSON does.
+ * Whether two descriptors describe the same workload: equal except for spec fields that do not
+ * change what runs (replicas, update policy, depends_on…; see `workloadPart` in @berth/api).
  */
-export function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) => {
-    if (v === null || typeof v !== 'object' || Array.isArray(v)) return v;
-    const sorted: Record<string, unknown> = {};
-    for (const k of Object.keys(v).sort()) sorted[k] = (v as Record<string, unknown>)[k];
-    return sorted;
-  });
+export function sameDescriptor(a: TaskDescriptor, b: TaskDescriptor): boolean {
+  return canonicalJson({ ...a, spec: workloadPart(a.spec) }) === canonicalJson({ ...b, spec: workloadPart(b.spec) });
 }

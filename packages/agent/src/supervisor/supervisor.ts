@@ -14,12 +14,12 @@
  */
 import { EventEmitter } from 'eventemitter3';
 import PQueue from 'p-queue';
-import { DEFAULT_STOP_GRACE_PERIOD_MS, type DesiredTaskState, type DriverName, type TaskStatus } from '@berth/api';
+import { canonicalJson, DEFAULT_STOP_GRACE_PERIOD_MS, type DesiredTaskState, type DriverName, type TaskStatus } from '@berth/api';
 import type { RecoveredWorkload, RuntimeDriver, TaskDescriptor } from '../runtime/runtime.js';
 import { systemClock, type Clock } from '../task/clock.js';
 import { errorMessage } from '../task/run-outcome.js';
 import { TaskRunner, type FinalStatus, type OperationGate } from '../task/task-runner.js';
-import { canonicalJson, planAssignments, type TaskAssignment, type TaskAssignmentSet } from './assignments.js';
+import { planAssignments, type TaskAssignment, type TaskAssignmentSet } from './assignments.js';
 import { MissingDriver } from './missing-driver.js';
 import { PERSISTED_TASKS_VERSION, type PersistedTask } from './persisted-tasks.js';
 import { planRecovery } from './recovery-plan.js';

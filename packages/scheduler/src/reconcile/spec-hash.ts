@@ -1,38 +1,6 @@
 /**
- * The hash that tells reconcile whether a service's tasks are out of date. Fields that do not
- * change what a task runs are left out, so scaling, editing `depends_on` or tuning the update
- * policy never restarts anything, and re-deploying the same file changes nothing.
+ * The hash that tells reconcile whether a service's tasks are out of date. It lives in
+ * @berth/api (`workload-hash.ts`) because the agent must judge "same workload" by the same
+ * rule; this module keeps the scheduler's import path.
  */
-import { createHash } from 'node:crypto';
-import type { ServiceSpec } from '@berth/api';
-
-/** Serializes JSON-like data with object keys sorted, so equal values give equal text. */
-export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') {
-    // undefined inside arrays becomes null, as JSON.stringify does; a lone undefined is "".
-    return JSON.stringify(value) ?? 'null';
-  }
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  const entries = Object.keys(value)
-    .filter((k) => (value as Record<string, unknown>)[k] !== undefined)
-    .sort()
-    .map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`);
-  return `{${entries.join(',')}}`;
-}
-
-/**
- * The part of a spec the hash covers: everything but `deploy.replicas` (scaling keeps tasks),
- * `deploy.updateConfig`/`rollbackConfig` (how to roll, not what runs), `deploy.labels` (labels
- * of the service, not of its containers), `dependsOn` (start order only) and `profiles`
- * (already applied by the loader).
- */
-function hashedPart(spec: ServiceSpec): unknown {
-  const { dependsOn: _d, profiles: _p, deploy, ...rest } = spec;
-  const { replicas: _r, updateConfig: _u, rollbackConfig: _b, labels: _l, ...placementAndResources } = deploy;
-  return { ...rest, deploy: placementAndResources };
-}
-
-/** A short, stable hash (hex) of what a service's tasks run. */
-export function hashServiceSpec(spec: ServiceSpec): string {
-  return createHash('sha256').update(canonicalJson(hashedPart(spec))).digest('hex').slice(0, 16);
-}
+export { canonicalJson, hashServiceSpec } from '@berth/api';
