@@ -1,0 +1,232 @@
+/**
+ * The scheduler's Control service (CLI ↔ scheduler) over the state store. It writes desired
+ * state (deploy, scale, remove) and reads what the other parts wrote; it never calls the
+ * reconciler or the dispatcher: they watch the store. Logs come through the injected
+ * `requestLogs` (the dispatcher's), so this module does not depend on the dispatcher.
+ *
+ * Requests are converted to domain values on the way in and answers on the way out; every
+ * error leaves as a gRPC status carrying its BerthError code (see `grpc-errors.ts`).
+ */
+import { Metadata, type sendUnaryData, type ServerUnaryCall, type ServerWritableStream, type UntypedHandleCall } from '@grpc/grpc-js';
+import { BerthError, fromProtoStackSpec, isBerthError, toProtoNodeInfo, wire, type StackSpec } from '@berth/api';
+import type { StateStore } from '../store/state-store.js';
+import { planDeploy } from './deploy-plan.js';
+import { toStatusError } from './grpc-errors.js';
+import { fanInLogs, type RequestLogs, type TaskLogFailure } from './log-fan-in.js';
+import { planScale } from './scale-plan.js';
+import { failStream, msUntilDeadline, OpenStreams, writeWithBackpressure } from './server-streams.js';
+import { waitForStackSettled } from './stack-settled.js';
+import { stackInvalidError, stackProblems } from './stack-validation.js';
+import { watchStoreEvents } from './store-event-feed.js';
+import { listNodes, listTasks, requireStack, serviceSummaries, stackSummaries, compareTasks } from './store-views.js';
+import { toProtoEvent, toProtoLogLine } from './stream-wire.js';
+import { toProtoServiceChange, toProtoServiceSummary, toProtoStackSummary, toProtoTask } from './view-wire.js';
+
+/** What a {@link ControlApi} works with. */
+export interface ControlApiOptions {
+  store: StateStore;
+  /** One task's log stream (the dispatcher's `requestLogs`). */
+  requestLogs: RequestLogs;
+  /** Epoch ms for event times and undated log output; default `Date.now`. */
+  now?: () => number;
+  /** Added to the longest stop grace period to bound a remove's wait when it names no timeout; 5 s. */
+  removeWaitMarginMs?: number;
+  /** Events a slow client may fall behind by before its stream is ended; 10,000. */
+  maxBufferedEvents?: number;
+}
+
+// Replies must beat the client's deadline, or the client sees DEADLINE_EXCEEDED instead of them.
+const DEADLINE_MARGIN_MS = 250;
+
+/** Runs a unary handler: the result or the error goes to `callback` exactly once. */
+function unary<T>(callback: sendUnaryData<T>, run: () => T | Promise<T>): void {
+  void Promise.resolve()
+    .then(run)
+    .then(
+      (result) => callback(null, result),
+      (error: unknown) => callback(toStatusError(error), null),
+    );
+}
+
+function decodeStack(message: wire.StackSpec | undefined): StackSpec {
+  if (message === undefined) throw new BerthError('STACK_INVALID', 'the deploy request carries no stack');
+  try {
+    return fromProtoStackSpec(message);
+  } catch (error) {
+    throw new BerthError('STACK_INVALID', `the stack could not be decoded: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  }
+}
+
+function logFailureError(failures: readonly TaskLogFailure[]): BerthError {
+  const first = failures[0]?.error;
+  const reasons = failures.map((f) => `${f.taskId}: ${f.error instanceof Error ? f.error.message : String(f.error)}`);
+  const what = failures.length === 1 ? 'the log of 1 task' : `the logs of ${failures.length} tasks`;
+  return new BerthError(isBerthError(first) ? first.code : 'UNAVAILABLE', `${what} could not be read: ${reasons.join('; ')}`, {
+    context: { tasks: failures.map((f) => f.taskId) },
+  });
+}
+
+/** The Control service; hand it to `serveControl` (or to a grpc-js Server's `addService`). */
+export class ControlApi implements wire.ControlServer {
+  // grpc-js's service implementations are string-indexed; a class must say so explicitly.
+  [method: string]: UntypedHandleCall;
+  readonly #store: StateStore;
+  readonly #requestLogs: RequestLogs;
+  readonly #now: () => number;
+  readonly #removeWaitMarginMs: number;
+  readonly #maxBufferedEvents: number;
+  readonly #streams = new OpenStreams();
+
+  constructor(options: ControlApiOptions) {
+    this.#store = options.store;
+    this.#requestLogs = options.requestLogs;
+    this.#now = options.now ?? Date.now;
+    this.#removeWaitMarginMs = options.removeWaitMarginMs ?? 5_000;
+    this.#maxBufferedEvents = options.maxBufferedEvents ?? 10_000;
+  }
+
+  /** Ends every open Logs and Events stream (with UNAVAILABLE); new ones are refused. */
+  readonly close = (): void => this.#streams.closeAll();
+
+  readonly deploy = (call: ServerUnaryCall<wire.DeployRequest, wire.DeployResponse>, callback: sendUnaryData<wire.DeployResponse>): void =>
+    unary(callback, () => {
+      const spec = decodeStack(call.request.stack);
+      // Validate first: a rejected deploy leaves the store exactly as it was.
+      const problems = stackProblems(spec, this.#store.nodes());
+      if (problems.length > 0) throw stackInvalidError(spec.name, problems);
+      const previous = this.#store.stack(spec.name);
+      const plan = planDeploy(spec, previous);
+      const changes = plan.changes.map(toProtoServiceChange);
+      // Re-deploying the same file writes nothing: no revision, no event, no reconcile round.
+      if (call.request.dryRun || !plan.changed) return { changes, revision: previous?.revision ?? 0 };
+      const record = this.#store.putStack(plan.desired);
+      this.#store.flush(); // an acknowledged deploy must survive a crash
+      return { changes, revision: record.revision };
+    });
+
+  readonly remove = (call: ServerUnaryCall<wire.RemoveRequest, wire.RemoveResponse>, callback: sendUnaryData<wire.RemoveResponse>): void =>
+    unary(callback, async () => {
+      const { stack, removeVolumes, timeoutMs } = call.request;
+      const record = this.#store.stack(stack);
+      if (record === undefined) throw new BerthError('NOT_FOUND', `no stack named ${JSON.stringify(stack)}`, { context: { stack } });
+      if (removeVolumes) {
+        // The store has nowhere to record the wish yet, and silently keeping data the user asked
+        // to delete would be worse than refusing.
+        throw new BerthError('USAGE', 'removing volumes with the stack is not supported by this scheduler yet; remove the stack without it');
+      }
+      this.#store.removeStack(stack);
+      this.#store.flush();
+      const services = Object.values(record.spec.services);
+      const longestGrace = services.reduce((max, s) => Math.max(max, s.stopGracePeriodMs), 0);
+      const budget = Math.min(timeoutMs ?? longestGrace + this.#removeWaitMarginMs, msUntilDeadline(call) - DEADLINE_MARGIN_MS);
+      const cancelled = new AbortController();
+      call.once('cancelled', () => cancelled.abort());
+      await waitForStackSettled(this.#store, stack, budget, cancelled.signal);
+      return { removedServices: Object.keys(record.spec.services).sort() };
+    });
+
+  readonly listStacks = (_call: ServerUnaryCall<wire.ListStacksRequest, wire.ListStacksResponse>, callback: sendUnaryData<wire.ListStacksResponse>): void =>
+    unary(callback, () => ({ stacks: stackSummaries(this.#store).map(toProtoStackSummary) }));
+
+  readonly listServices = (call: ServerUnaryCall<wire.ListServicesRequest, wire.ListServicesResponse>, callback: sendUnaryData<wire.ListServicesResponse>): void =>
+    unary(callback, () => ({ services: serviceSummaries(this.#store, call.request.stack).map(toProtoServiceSummary) }));
+
+  readonly listTasks = (call: ServerUnaryCall<wire.ListTasksRequest, wire.ListTasksResponse>, callback: sendUnaryData<wire.ListTasksResponse>): void =>
+    unary(callback, () => ({ tasks: listTasks(this.#store, call.request.stack, call.request.service).map(toProtoTask) }));
+
+  readonly listNodes = (_call: ServerUnaryCall<wire.ListNodesRequest, wire.ListNodesResponse>, callback: sendUnaryData<wire.ListNodesResponse>): void =>
+    unary(callback, () => ({ nodes: listNodes(this.#store).map(toProtoNodeInfo) }));
+
+  readonly scale = (call: ServerUnaryCall<wire.ScaleRequest, wire.ScaleResponse>, callback: sendUnaryData<wire.ScaleResponse>): void =>
+    unary(callback, () => {
+      const { stack, services } = call.request;
+      const record = this.#store.stack(stack);
+      if (record === undefined) throw new BerthError('NOT_FOUND', `no stack named ${JSON.stringify(stack)}`, { context: { stack } });
+      if (services.length === 0) throw new BerthError('USAGE', 'name at least one service to scale');
+      const plan = planScale(record, services.map((s) => [s.service, s.replicas] as const));
+      if (plan.changed) {
+        this.#store.putStack(plan.desired);
+        this.#store.flush();
+      }
+      return { changes: plan.changes.map(toProtoServiceChange) };
+    });
+
+  readonly logs = (call: ServerWritableStream<wire.LogsRequest, wire.LogsResponse>): void => {
+    void this.#streamLogs(call);
+  };
+
+  async #streamLogs(call: ServerWritableStream<wire.LogsRequest, wire.LogsResponse>): Promise<void> {
+    const { controller, release } = this.#streams.track(call, () => failStream(call, shuttingDown()));
+    const { signal } = controller;
+    try {
+      if (this.#streams.closed) throw shuttingDown();
+      const { stack, services, tail, follow, since } = call.request;
+      const tasks = this.#logTasks(stack, services);
+      const failures = await fanInLogs(tasks, {
+        requestLogs: this.#requestLogs,
+        request: { follow, ...(tail !== undefined ? { tail } : {}), ...(since !== undefined ? { since: since.getTime() } : {}) },
+        write: (line) => writeWithBackpressure(call, { line: toProtoLogLine(line) }, signal),
+        signal,
+        now: this.#now,
+      });
+      if (signal.aborted) return; // cancelled by the client, or already ended by close()
+      if (failures.length > 0) failStream(call, logFailureError(failures));
+      else call.end();
+    } catch (error) {
+      if (!signal.aborted) failStream(call, error);
+    } finally {
+      release();
+    }
+  }
+
+  /** The tasks whose logs a Logs request covers: those with a workload on a node. */
+  #logTasks(stack: string, services: readonly string[]): Array<{ id: string; service: string; slot: number }> {
+    requireStack(this.#store, stack);
+    const record = this.#store.stack(stack);
+    for (const service of services) {
+      if (record?.spec.services[service] === undefined && this.#store.tasksOfService(stack, service).length === 0) {
+        throw new BerthError('NOT_FOUND', `stack ${JSON.stringify(stack)} has no service ${JSON.stringify(service)}`, { context: { stack, service } });
+      }
+    }
+    const wanted = new Set(services);
+    return this.#store
+      .tasksOfStack(stack)
+      .filter((t) => (wanted.size === 0 || wanted.has(t.service)) && t.nodeId !== undefined)
+      .filter((t) => t.status.state === 'running' || t.status.runtimeId !== undefined)
+      .sort(compareTasks);
+  }
+
+  readonly events = (call: ServerWritableStream<wire.EventsRequest, wire.EventsResponse>): void => {
+    if (this.#streams.closed) return failStream(call, shuttingDown());
+    let stop = (): void => {};
+    const { release } = this.#streams.track(call, () => {
+      stop();
+      failStream(call, shuttingDown());
+    });
+    stop = watchStoreEvents(this.#store, {
+      stack: call.request.stack,
+      now: this.#now,
+      emit: (event) => {
+        if (call.writableLength >= this.#maxBufferedEvents) {
+          stop();
+          failStream(call, new BerthError('UNAVAILABLE', `the event stream fell more than ${this.#maxBufferedEvents} events behind; watch again`));
+          return;
+        }
+        call.write({ event: toProtoEvent(event) });
+      },
+    });
+    const end = (): void => {
+      stop();
+      release();
+    };
+    call.once('cancelled', end);
+    call.once('close', end);
+    call.once('finish', end);
+    // Headers now: a client can tell the watch is in place before the first event.
+    call.sendMetadata(new Metadata());
+  };
+}
+
+function shuttingDown(): BerthError {
+  return new BerthError('UNAVAILABLE', 'the scheduler is shutting down');
+}

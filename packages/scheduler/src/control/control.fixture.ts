@@ -1,0 +1,93 @@
+/**
+ * Test harness for the Control API: a real grpc-js server on a unix socket in a fresh temp dir
+ * (and optionally on 127.0.0.1:0) over a given or fresh memory store, and a client connected
+ * to it. No test framework imports, like the store's fixture.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { LogChunk, ServiceSpec, StackSpec } from '@berth/api';
+import { MemoryStateStore } from '../store/memory-store.js';
+import type { StateStore } from '../store/state-store.js';
+import { sampleService } from '../store/store.fixture.js';
+import { ControlApi } from './control-api.js';
+import { connectControl, type ControlConnection } from './control-client.js';
+import type { RequestLogs } from './log-fan-in.js';
+import { serveControl, type ControlServerHandle } from './serve-control.js';
+
+/** A served Control API and a client of it. */
+export interface ControlHarness {
+  dir: string;
+  socketPath: string;
+  store: StateStore;
+  api: ControlApi;
+  server: ControlServerHandle;
+  client: ControlConnection;
+  /** Closes the client, the server and the store (when the harness made it), removes the temp dir. */
+  close(): Promise<void>;
+}
+
+/** What to serve. */
+export interface HarnessOptions {
+  store?: StateStore;
+  requestLogs?: RequestLogs;
+  now?: () => number;
+  tcp?: boolean;
+}
+
+/** A requestLogs that has no logs at all (each request ends at once). */
+export const noLogs: RequestLogs = async function* () {};
+
+/** Starts a harness; see the module comment. */
+export async function startControl(options: HarnessOptions = {}): Promise<ControlHarness> {
+  const dir = mkdtempSync(join(tmpdir(), 'berth-control-'));
+  const socketPath = join(dir, 'control.sock');
+  const store = options.store ?? new MemoryStateStore({ now: () => 50_000 });
+  const api = new ControlApi({ store, requestLogs: options.requestLogs ?? noLogs, now: options.now ?? (() => 60_000) });
+  const server = await serveControl({ api, socketPath, ...(options.tcp === true ? { tcp: '127.0.0.1:0' } : {}), closeGraceMs: 500 });
+  const client = connectControl(`unix://${socketPath}`, { callTimeoutMs: 10_000 });
+  return {
+    dir,
+    socketPath,
+    store,
+    api,
+    server,
+    client,
+    async close() {
+      client.close();
+      await server.close();
+      if (options.store === undefined) store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A service spec from the store fixture with `over` applied to its top level and `deploy`. */
+export function serviceSpec(name: string, over: Partial<ServiceSpec> = {}, deploy: Partial<ServiceSpec['deploy']> = {}): ServiceSpec {
+  const base = sampleService(name, 2);
+  return { ...base, ...over, name, deploy: { ...base.deploy, ...deploy } };
+}
+
+/** A stack spec holding `services`. */
+export function stackSpec(name: string, services: readonly ServiceSpec[]): StackSpec {
+  return {
+    name,
+    services: Object.fromEntries(services.map((s) => [s.name, s])),
+    networks: {},
+    volumes: {},
+    secrets: {},
+    configs: {},
+  };
+}
+
+/** A log chunk of `text` for `taskId`. */
+export function chunk(taskId: string, text: string, options: { stream?: 'stdout' | 'stderr'; time?: number; eof?: boolean } = {}): LogChunk {
+  return {
+    requestId: `req-${taskId}`,
+    taskId,
+    stream: options.stream ?? 'stdout',
+    data: new TextEncoder().encode(text),
+    ...(options.time !== undefined ? { time: options.time } : {}),
+    eof: options.eof ?? false,
+  };
+}
