@@ -6,6 +6,16 @@ import { Command, CommanderError } from 'commander';
 import { isBerthError } from '@berth/api';
 import { registerAgent } from './commands/agent.js';
 import { registerConfig } from './commands/config.js';
+import { registerDaemon } from './commands/daemon.js';
+import { registerScheduler } from './commands/scheduler.js';
+import { registerDown } from './commands/down.js';
+import { registerEvents } from './commands/events.js';
+import { registerLogs } from './commands/logs.js';
+import { registerLs } from './commands/ls.js';
+import { registerNodes } from './commands/nodes.js';
+import { registerPs } from './commands/ps.js';
+import { registerScale } from './commands/scale.js';
+import { registerUp } from './commands/up.js';
 import { ExitStatus, exitStatusFor } from './exit-status.js';
 import { processTerminal, type Terminal } from './output/terminal.js';
 
@@ -29,8 +39,18 @@ export async function main(argv: string[], term: Terminal = processTerminal()): 
       writeOut: (s) => term.out.write(s),
       writeErr: (s) => term.err.write(s),
     });
+  registerUp(program, term, done);
+  registerDown(program, term, done);
+  registerPs(program, term, done);
+  registerLs(program, term, done);
+  registerLogs(program, term, done);
+  registerScale(program, term, done);
+  registerEvents(program, term, done);
+  registerNodes(program, term, done);
   registerConfig(program, term, done);
   registerAgent(program, term, done);
+  registerScheduler(program, term, done);
+  registerDaemon(program, term, done);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return status;
