@@ -60,6 +60,16 @@ describe('Supervisor assignments', () => {
     expect(supervisor.statuses().map((s) => [s.taskId, s.state])).toEqual([['b', 'running'], ['c', 'running']]);
   });
 
+  it('reports a removed task as stopped, so the scheduler can forget it at once', async () => {
+    const { supervisor, batches, clock } = setup();
+    await apply(supervisor, complete(assign('a'), assign('b')));
+    await apply(supervisor, complete(assign('b')));
+    clock.advance(1_000); // past the status batching window
+    await settle();
+    const last = batches.flat().filter((s) => s.taskId === 'a').at(-1);
+    expect(last?.state).toBe('stopped');
+  });
+
   it('an incremental set adds and removes only what it lists', async () => {
     const { supervisor, docker } = setup();
     await apply(supervisor, complete(assign('a'), assign('b')));

@@ -195,7 +195,14 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
           const runner = this.#entries.get(action.taskId)?.runner;
           this.#entries.delete(action.taskId);
           this.#held.delete(action.taskId);
-          if (runner !== undefined) ops.push(this.#serial(action.taskId, () => runner.remove()));
+          // The entry is gone, so the runner's own status events are ignored from here on; the
+          // scheduler still needs to hear that the task stopped, to forget it without waiting.
+          if (runner !== undefined) {
+            ops.push(this.#serial(action.taskId, async () => {
+              await runner.remove();
+              this.#batcher.add(runner.status);
+            }));
+          }
           break;
         }
       }
