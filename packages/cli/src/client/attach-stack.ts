@@ -19,6 +19,9 @@ import type { ServiceExpectation } from './service-expectations.js';
 import { currentTasks, readyToAttach } from './wait-condition.js';
 import { watchStack } from './watch-stack.js';
 
+/** How long a forced stop waits before exiting even with a call still in flight (ms). */
+const FORCED_EXIT_DELAY_MS = 300;
+
 /** What attaching needs. */
 export interface AttachOptions {
   stack: string;
@@ -61,6 +64,10 @@ export async function attachStack(client: ControlClient, options: AttachOptions)
     const first = await Promise.race([removal, interrupts.second.then(() => 'forced' as const)]);
     if (first === 'forced') {
       term.err.write(`berth: not waiting any longer; the scheduler goes on removing stack ${stack}\n`);
+      // grpc-js lets a call in flight finish after the client is closed, and the Remove may
+      // wait out stop grace periods. Unref'd, the timer fires only if something still holds
+      // the process by then; the delay lets the output above drain first.
+      setTimeout(() => process.exit(ExitStatus.INTERRUPTED), FORCED_EXIT_DELAY_MS).unref();
       return ExitStatus.INTERRUPTED;
     }
     if (first.deployed && first.stillRunning.length > 0) {

@@ -26,8 +26,8 @@ export interface StackTargetContext {
 }
 
 /**
- * The stack's name; throws USAGE when nothing names one, FAILED-class STACK_INVALID (after
- * printing the loader's errors) when the files do not load.
+ * The stack's name; throws USAGE when nothing names one, and STACK_INVALID (after printing the
+ * loader's errors) when the files do not load.
  */
 export function stackTarget(selection: StackSelection, ctx: StackTargetContext): string {
   const given = selection.projectName ?? nonEmpty(ctx.env['COMPOSE_PROJECT_NAME']);
