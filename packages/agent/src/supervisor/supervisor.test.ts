@@ -64,7 +64,7 @@ describe('Supervisor assignments', () => {
     const { supervisor, batches, clock } = setup();
     await apply(supervisor, complete(assign('a'), assign('b')));
     await apply(supervisor, complete(assign('b')));
-    clock.advance(1_000); // past the status batching window
+    await clock.advance(1_000); // past the status batching window
     await settle();
     const last = batches.flat().filter((s) => s.taskId === 'a').at(-1);
     expect(last?.state).toBe('stopped');
