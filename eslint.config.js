@@ -26,8 +26,8 @@ export default tseslint.config(
         {
           patterns: [
             {
-              group: ['@berth/*/*'],
-              message: "Import another package only through its index ('@berth/<pkg>').",
+              group: ['@berth/*/*', '!@berth/api/domain'],
+              message: "Import another package only through its index ('@berth/<pkg>', or the light '@berth/api/domain').",
             },
             {
               regex: '^(\\.\\./)+(\\.\\./)?(api|stack|agent|scheduler|cli)/',

@@ -1,18 +1,20 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
-const pkg = (name: string): string =>
-  fileURLToPath(new URL(`./packages/${name}/src/index.ts`, import.meta.url));
+const src = (name: string, file: string): string =>
+  fileURLToPath(new URL(`./packages/${name}/src/${file}.ts`, import.meta.url));
+const pkg = (name: string): string => src(name, 'index');
 
 // Tests import sibling packages from source so they never run against a stale dist/.
 export default defineConfig({
   resolve: {
-    alias: {
-      '@berth/api': pkg('api'),
-      '@berth/stack': pkg('stack'),
-      '@berth/agent': pkg('agent'),
-      '@berth/scheduler': pkg('scheduler'),
-    },
+    alias: [
+      { find: /^@berth\/api\/domain$/, replacement: src('api', 'domain') },
+      { find: /^@berth\/api$/, replacement: pkg('api') },
+      { find: /^@berth\/stack$/, replacement: pkg('stack') },
+      { find: /^@berth\/agent$/, replacement: pkg('agent') },
+      { find: /^@berth\/scheduler$/, replacement: pkg('scheduler') },
+    ],
   },
   test: {
     include: ['packages/*/src/**/*.test.ts', 'test/**/*.test.ts'],

@@ -1,11 +1,5 @@
 /** @berth/api: shared domain types, errors and (generated) wire code. */
-export * from './spec/stack-spec.js';
-export * from './spec/task.js';
-export * from './spec/node.js';
-export * from './spec/assignment.js';
-export * from './spec/log-transfer.js';
-export * from './spec/workload-hash.js';
-export * from './errors.js';
+export * from './domain.js';
 export * as wire from './wire.js';
 export {
   toProtoStackSpec,

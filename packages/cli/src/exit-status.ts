@@ -1,5 +1,5 @@
 /** Process exit statuses of the berth CLI (documented in the README's CLI reference). */
-import type { ErrorCode } from '@berth/api';
+import type { ErrorCode } from '@berth/api/domain';
 
 /** Exit statuses, stable across releases. */
 export const ExitStatus = {

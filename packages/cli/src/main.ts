@@ -3,7 +3,7 @@
  * Errors are printed as one line (`berth: message`); stack traces only with --debug.
  */
 import { Command, CommanderError } from 'commander';
-import { isBerthError } from '@berth/api';
+import { isBerthError } from '@berth/api/domain';
 import { registerAgent } from './commands/agent.js';
 import { registerConfig } from './commands/config.js';
 import { registerDaemon } from './commands/daemon.js';

@@ -1,7 +1,7 @@
 /** Which stack files a command loads when `-f` is not given. */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { BerthError } from '@berth/api';
+import { BerthError } from '@berth/api/domain';
 
 /** File names looked for in the working directory, in Compose's order, then berth's own. */
 export const DEFAULT_STACK_FILES = ['compose.yaml', 'compose.yml', 'docker-compose.yaml', 'docker-compose.yml', 'stack.yaml', 'stack.yml'];

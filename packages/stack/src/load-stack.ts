@@ -10,7 +10,7 @@
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
-import type { StackSpec } from '@berth/api';
+import type { StackSpec } from '@berth/api/domain';
 import { applyExtends } from './compose/extends.js';
 import { applyIncludes, type IncludeEntry } from './compose/include.js';
 import { mergeModels, stripMergeTags } from './compose/merge.js';

@@ -4,6 +4,7 @@
  */
 import type { AssignmentSet } from '../spec/assignment.js';
 import type { LogRequest } from '../spec/log-transfer.js';
+import type { StackCleanup } from '../spec/stack-cleanup.js';
 import * as wire from '../wire.js';
 import { fromProtoAssignmentSet, toProtoAssignmentSet } from './assignment.js';
 
@@ -30,7 +31,8 @@ export type SchedulerMessage =
   | { kind: 'heartbeatAck'; ack: HeartbeatAck }
   | { kind: 'assignmentSet'; set: AssignmentSet }
   | { kind: 'logRequest'; request: LogRequest }
-  | { kind: 'logCancel'; requestId: string };
+  | { kind: 'logCancel'; requestId: string }
+  | { kind: 'stackCleanup'; cleanup: StackCleanup };
 
 /**
  * The domain form of a wire message; undefined for a payload this build does not know (a newer
@@ -66,6 +68,8 @@ export function fromProtoSchedulerMessage(message: wire.SchedulerMessage): Sched
     }
     case 'logCancel':
       return { kind: 'logCancel', requestId: payload.value.requestId };
+    case 'stackCleanup':
+      return { kind: 'stackCleanup', cleanup: { stack: payload.value.stack, removeVolumes: payload.value.removeVolumes } };
     case undefined:
       return undefined;
   }
@@ -96,5 +100,9 @@ export function toProtoSchedulerMessage(message: SchedulerMessage): wire.Schedul
     }
     case 'logCancel':
       return { payload: { $case: 'logCancel', value: { requestId: message.requestId } } };
+    case 'stackCleanup': {
+      const { stack, removeVolumes } = message.cleanup;
+      return { payload: { $case: 'stackCleanup', value: { stack, removeVolumes } } };
+    }
   }
 }

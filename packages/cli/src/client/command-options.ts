@@ -1,5 +1,5 @@
 /** Options every client command shares: where the daemon is, which stack, which output format. */
-import { BerthError } from '@berth/api';
+import { BerthError } from '@berth/api/domain';
 import type { Command } from 'commander';
 import { collect } from '../commands/options.js';
 

@@ -1,5 +1,5 @@
 /** Parses the time options of the client commands: `--timeout S` and `--since D`. */
-import { BerthError } from '@berth/api';
+import { BerthError } from '@berth/api/domain';
 
 const UNIT_MS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 

@@ -5,7 +5,7 @@
  * ends when its process exits, so this polls the task list and opens another stream for each
  * new or restarted task; `LogOwnership` keeps every line printed once.
  */
-import { isBerthError } from '@berth/api';
+import { isBerthError } from '@berth/api/domain';
 import type { ControlClient, LogLine, LogsQuery, TaskView } from './control-api.js';
 import { LogOwnership } from './log-ownership.js';
 import { sleep } from './poll-tasks.js';

@@ -3,7 +3,7 @@
  * daemon's socket. Only `up` starts a daemon when none answers there (and says so); the other
  * commands report that no daemon is running (UNAVAILABLE, exit status 3).
  */
-import { BerthError } from '@berth/api';
+import { BerthError } from '@berth/api/domain';
 import { controlSocketPath, defaultStateDir, ensureDaemon, socketAnswers } from '../daemon/index.js';
 import type { ControlClient } from './control-api.js';
 

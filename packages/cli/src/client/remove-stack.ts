@@ -4,7 +4,7 @@
  * service's stop grace, or the timeout given); the records of stopped tasks then go shortly
  * after, which is what this waits for.
  */
-import { isBerthError } from '@berth/api';
+import { isBerthError } from '@berth/api/domain';
 import type { ControlClient, TaskView } from './control-api.js';
 import { pollTasks } from './poll-tasks.js';
 

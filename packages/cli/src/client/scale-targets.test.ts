@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isBerthError } from '@berth/api';
+import { isBerthError } from '@berth/api/domain';
 import { parseScaleTargets } from './scale-targets.js';
 
 describe('parseScaleTargets', () => {

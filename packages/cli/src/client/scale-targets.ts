@@ -1,5 +1,5 @@
 /** `berth scale web=3 worker=0`: parses the SERVICE=N operands. */
-import { BerthError } from '@berth/api';
+import { BerthError } from '@berth/api/domain';
 
 /** One service's requested replica count. */
 export interface ScaleTarget {

@@ -1,5 +1,5 @@
 /** What `up --wait` expects of each service of the deployed stack, read from its spec. */
-import type { RestartPolicySpec, StackSpec } from '@berth/api';
+import type { RestartPolicySpec, StackSpec } from '@berth/api/domain';
 
 /** One service's expected tasks and what decides whether they are ready or gave up. */
 export interface ServiceExpectation {

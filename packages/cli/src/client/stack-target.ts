@@ -4,7 +4,7 @@
  * loader derives it: top-level `name:`, else the directory name. The files are loaded only to
  * learn the name, so their warnings are not repeated here.
  */
-import { BerthError, isBerthError } from '@berth/api';
+import { BerthError, isBerthError } from '@berth/api/domain';
 import { loadStack } from '@berth/stack';
 import { printDiagnostics } from '../output/print-diagnostics.js';
 import type { Terminal } from '../output/terminal.js';

@@ -1,5 +1,5 @@
 /** A stack's tasks, where a stack that does not exist (any more) simply has none. */
-import { isBerthError } from '@berth/api';
+import { isBerthError } from '@berth/api/domain';
 import type { ControlClient, TaskView } from './control-api.js';
 
 /** The tasks of `stack`; empty when the scheduler knows no such stack (NOT_FOUND). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { RestartPolicySpec } from '@berth/api';
+import type { RestartPolicySpec } from '@berth/api/domain';
 import type { TaskView } from './control-api.js';
 import type { ServiceExpectation } from './service-expectations.js';
 import { isUnplaceable, taskReadiness, trackUnplaceable, type Readiness } from './task-readiness.js';

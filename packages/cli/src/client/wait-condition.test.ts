@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { RestartPolicySpec } from '@berth/api';
+import type { RestartPolicySpec } from '@berth/api/domain';
 import type { ServiceExpectation } from './service-expectations.js';
 import { taskView } from './task-view.fixture.js';
 import { decideWait, readyToAttach } from './wait-condition.js';

@@ -3,7 +3,7 @@
  * agent leaves its tasks running; the next start re-adopts them.
  */
 import type { Command } from 'commander';
-import { BerthError, type DriverName } from '@berth/api';
+import { BerthError, type DriverName } from '@berth/api/domain';
 import { ExitStatus } from '../exit-status.js';
 import type { Terminal } from '../output/terminal.js';
 import { collect, parseLabels } from './options.js';

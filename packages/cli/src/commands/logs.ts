@@ -4,7 +4,7 @@
  * Ctrl-C, which ends it with status 130.
  */
 import type { Command } from 'commander';
-import { BerthError } from '@berth/api';
+import { BerthError } from '@berth/api/domain';
 import { withHostOption, withStackOptions } from '../client/command-options.js';
 import { parseSince } from '../client/durations.js';
 import { followStackLogs } from '../client/follow-stack-logs.js';

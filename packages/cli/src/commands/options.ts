@@ -1,5 +1,5 @@
 /** Small option parsers shared by the commands. */
-import { BerthError } from '@berth/api';
+import { BerthError } from '@berth/api/domain';
 
 /** Commander reducer for repeatable options (`-f a -f b`). */
 export function collect(value: string, previous: string[] | undefined): string[] {

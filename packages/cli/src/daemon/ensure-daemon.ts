@@ -12,7 +12,7 @@ import { spawn } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BerthError } from '@berth/api';
+import { BerthError } from '@berth/api/domain';
 import { socketAnswers } from './control-socket-probe.js';
 import { isRunning, readPidFile } from './pid-file.js';
 import { controlSocketPath, DAEMON_LOG_FILE, DAEMON_PID_FILE, defaultStateDir } from './state-dir.js';

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { isBerthError } from '@berth/api';
+import { isBerthError } from '@berth/api/domain';
 import { claimPidFile, isRunning, processStartTime, readPidFile, releasePidFile } from './pid-file.js';
 
 const dirs: string[] = [];

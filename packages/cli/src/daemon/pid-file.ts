@@ -7,7 +7,7 @@
  * that is gone is stale and replaced.
  */
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { BerthError } from '@berth/api';
+import { BerthError } from '@berth/api/domain';
 
 /** What a pid file says. */
 export interface PidRecord {

@@ -1,5 +1,5 @@
 /** Parsers for the options `berth scheduler` and `berth daemon` share. */
-import { BerthError } from '@berth/api';
+import { BerthError } from '@berth/api/domain';
 import { parseDuration } from '../client/durations.js';
 
 /** `--heartbeat-period D` (`1s`, `500ms`) → milliseconds, at least 1. */

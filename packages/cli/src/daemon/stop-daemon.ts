@@ -5,7 +5,7 @@
  * its start time) is ever signalled.
  */
 import path from 'node:path';
-import { BerthError } from '@berth/api';
+import { BerthError } from '@berth/api/domain';
 import { isRunning, readPidFile } from './pid-file.js';
 import { DAEMON_PID_FILE } from './state-dir.js';
 

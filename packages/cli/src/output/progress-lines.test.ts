@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { RestartPolicySpec } from '@berth/api';
+import type { RestartPolicySpec } from '@berth/api/domain';
 import type { ServiceExpectation } from '../client/service-expectations.js';
 import { taskView } from '../client/task-view.fixture.js';
 import { plainLine, progressEntries, terminalLines, type ProgressEntry } from './progress-lines.js';

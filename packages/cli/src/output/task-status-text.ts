@@ -1,5 +1,5 @@
 /** One task's status in words: `running (healthy)`, `exited (1): boom`, `pending: waiting for db`. */
-import type { HealthState } from '@berth/api';
+import type { HealthState } from '@berth/api/domain';
 import type { TaskView } from '../client/control-api.js';
 
 /** What describing a task needs. */

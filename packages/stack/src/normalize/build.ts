@@ -1,5 +1,5 @@
 /** A service's `build:` section: a context path, or the mapping with Dockerfile, args, target. */
-import type { BuildSpec } from '@berth/api';
+import type { BuildSpec } from '@berth/api/domain';
 import type { Diagnostics, ModelPath } from '../diagnostics.js';
 import type { EnvLookup } from '../env.js';
 import type { RawValue } from '../raw-model.js';

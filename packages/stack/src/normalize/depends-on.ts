@@ -3,7 +3,7 @@
  * `{condition, required, restart}`. Dependencies on services that do not exist are dropped:
  * an error, or a warning when `required: false` says the dependency is optional.
  */
-import type { DependencyCondition, DependencySpec } from '@berth/api';
+import type { DependencyCondition, DependencySpec } from '@berth/api/domain';
 import type { Diagnostics, ModelPath } from '../diagnostics.js';
 import type { RawValue } from '../raw-model.js';
 import { listOf, mapOf, readBoolean, readChoice, setOwn } from './raw-values.js';

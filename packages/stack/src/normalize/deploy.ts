@@ -2,7 +2,7 @@
  * A service's `deploy:` section: mode, replicas (or the service-level `scale`), placement,
  * resources, update/rollback configs and labels. The restart policy is merged separately.
  */
-import type { DeploySpec } from '@berth/api';
+import type { DeploySpec } from '@berth/api/domain';
 import type { Diagnostics, ModelPath } from '../diagnostics.js';
 import type { RawMap } from '../raw-model.js';
 import { normalizeLabels } from './labels.js';

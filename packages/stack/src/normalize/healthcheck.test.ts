@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_HEALTHCHECK, type HealthcheckSpec } from '@berth/api';
+import { DEFAULT_HEALTHCHECK, type HealthcheckSpec } from '@berth/api/domain';
 import { Diagnostics } from '../diagnostics.js';
 import type { RawValue } from '../raw-model.js';
 import { normalizeHealthcheck, parseHealthTest } from './healthcheck.js';

@@ -2,7 +2,7 @@
  * `healthcheck`: the test in its list form (`CMD` / `CMD-SHELL`), `NONE` or `disable: true`
  * turned into `disabled`, and timings in ms with Compose's defaults.
  */
-import { DEFAULT_HEALTHCHECK, type HealthcheckSpec } from '@berth/api';
+import { DEFAULT_HEALTHCHECK, type HealthcheckSpec } from '@berth/api/domain';
 import type { Diagnostics, ModelPath } from '../diagnostics.js';
 import type { RawValue } from '../raw-model.js';
 import { readDurationMs } from './duration.js';

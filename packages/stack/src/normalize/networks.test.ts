@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { NetworkSpec } from '@berth/api';
+import type { NetworkSpec } from '@berth/api/domain';
 import { Diagnostics } from '../diagnostics.js';
 import type { RawMap, RawValue } from '../raw-model.js';
 import { normalizeNetworks, normalizeServiceNetworks } from './networks.js';

@@ -3,7 +3,7 @@
  * attachments. A service that names no network joins `default`.
  */
 import { isIP } from 'node:net';
-import type { NetworkSpec, ServiceNetworkSpec } from '@berth/api';
+import type { NetworkSpec, ServiceNetworkSpec } from '@berth/api/domain';
 import type { Diagnostics, ModelPath } from '../diagnostics.js';
 import type { RawMap, RawValue } from '../raw-model.js';
 import { normalizeLabels } from './labels.js';

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_HEALTHCHECK, DEFAULT_STOP_GRACE_PERIOD_MS, type StackSpec } from '@berth/api';
+import { DEFAULT_HEALTHCHECK, DEFAULT_STOP_GRACE_PERIOD_MS, type StackSpec } from '@berth/api/domain';
 import { Diagnostics } from '../diagnostics.js';
 import { lookupIn } from '../env.js';
 import type { RawMap } from '../raw-model.js';

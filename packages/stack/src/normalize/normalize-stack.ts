@@ -3,7 +3,7 @@
  * → StackSpec. Runs even when earlier stages found errors, so it reads defensively, skips what
  * the schema already rejected, and reports every semantic problem instead of stopping at one.
  */
-import type { ServiceSpec, StackSpec } from '@berth/api';
+import type { ServiceSpec, StackSpec } from '@berth/api/domain';
 import type { RawMap } from '../raw-model.js';
 import { reportDependencyCycles } from './dependency-cycles.js';
 import { normalizeNetworks } from './networks.js';

@@ -2,7 +2,7 @@
  * `deploy.placement`: constraints like `node.labels.zone == eu` parsed and checked against the
  * fields berth's scheduler knows, spread preferences, and `max_replicas_per_node`.
  */
-import type { PlacementConstraint, PlacementSpec } from '@berth/api';
+import type { PlacementConstraint, PlacementSpec } from '@berth/api/domain';
 import type { Diagnostics, ModelPath } from '../diagnostics.js';
 import type { RawValue } from '../raw-model.js';
 import { failed, parsed, type ParseResult } from './parse-result.js';

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { PortSpec } from '@berth/api';
+import type { PortSpec } from '@berth/api/domain';
 import { Diagnostics } from '../diagnostics.js';
 import type { RawValue } from '../raw-model.js';
 import { normalizeExpose, normalizePorts, parsePortShort } from './ports.js';

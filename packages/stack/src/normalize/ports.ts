@@ -5,7 +5,7 @@
  * free port of it, as Docker does, instead of publishing the same port eleven times.
  */
 import { isIP } from 'node:net';
-import type { PortSpec } from '@berth/api';
+import type { PortSpec } from '@berth/api/domain';
 import type { Diagnostics, ModelPath } from '../diagnostics.js';
 import type { RawMap, RawValue } from '../raw-model.js';
 import { failed, parsed, type ParseResult } from './parse-result.js';

@@ -3,7 +3,7 @@
  * `mem_limit`, `mem_reservation` and `pids_limit`. Like compose-go, an alias and its deploy
  * counterpart may both be set only to the same value.
  */
-import type { ResourceAmounts, ResourcesSpec } from '@berth/api';
+import type { ResourceAmounts, ResourcesSpec } from '@berth/api/domain';
 import type { Diagnostics, ModelPath } from '../diagnostics.js';
 import type { RawMap, RawValue } from '../raw-model.js';
 import { readByteSize } from './byte-size.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { RestartPolicySpec } from '@berth/api';
+import type { RestartPolicySpec } from '@berth/api/domain';
 import { Diagnostics } from '../diagnostics.js';
 import type { RawValue } from '../raw-model.js';
 import { normalizeRestartPolicy, parseRestart } from './restart-policy.js';

@@ -2,7 +2,7 @@
  * The restart policy, from `restart:` (Docker's) or `deploy.restart_policy` (Swarm's); the
  * deploy form wins when both are present, as in Compose. Neither means `no`.
  */
-import type { RestartPolicySpec } from '@berth/api';
+import type { RestartPolicySpec } from '@berth/api/domain';
 import type { Diagnostics, ModelPath } from '../diagnostics.js';
 import type { RawValue } from '../raw-model.js';
 import { readDurationMs } from './duration.js';

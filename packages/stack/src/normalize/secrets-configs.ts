@@ -2,7 +2,7 @@
  * Secrets and configs: the top-level declarations (where the value comes from) and each
  * service's references (where the file is mounted, owner and mode).
  */
-import type { ConfigSpec, FileMountRef, SecretSpec } from '@berth/api';
+import type { ConfigSpec, FileMountRef, SecretSpec } from '@berth/api/domain';
 import type { Diagnostics, ModelPath } from '../diagnostics.js';
 import type { RawMap, RawValue } from '../raw-model.js';
 import { readFileMode } from './file-mode.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_STOP_GRACE_PERIOD_MS, type ServiceSpec } from '@berth/api';
+import { DEFAULT_STOP_GRACE_PERIOD_MS, type ServiceSpec } from '@berth/api/domain';
 import { Diagnostics } from '../diagnostics.js';
 import { lookupIn } from '../env.js';
 import type { RawMap } from '../raw-model.js';

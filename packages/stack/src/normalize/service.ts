@@ -2,7 +2,7 @@
  * One service → ServiceSpec: every per-concept normalizer applied, then the checks that need
  * several keys at once (image vs. build vs. driver, pull policy).
  */
-import { DEFAULT_STOP_GRACE_PERIOD_MS, type BuildSpec, type PullPolicy, type ServiceSpec } from '@berth/api';
+import { DEFAULT_STOP_GRACE_PERIOD_MS, type BuildSpec, type PullPolicy, type ServiceSpec } from '@berth/api/domain';
 import type { ModelPath } from '../diagnostics.js';
 import type { RawMap } from '../raw-model.js';
 import { normalizeBuild } from './build.js';

@@ -3,7 +3,7 @@
  * `size` and `mode` are kept; other mount flags (rw, noexec, nosuid, ...) are engine defaults
  * berth does not model.
  */
-import type { VolumeMountSpec } from '@berth/api';
+import type { VolumeMountSpec } from '@berth/api/domain';
 import type { Diagnostics, ModelPath } from '../diagnostics.js';
 import type { RawValue } from '../raw-model.js';
 import { parseByteSize } from './byte-size.js';

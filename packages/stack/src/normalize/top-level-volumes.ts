@@ -1,5 +1,5 @@
 /** The top-level `volumes`: named volumes with their engine name, driver and options. */
-import type { VolumeSpec } from '@berth/api';
+import type { VolumeSpec } from '@berth/api/domain';
 import type { Diagnostics } from '../diagnostics.js';
 import type { RawValue } from '../raw-model.js';
 import { normalizeLabels } from './labels.js';

@@ -1,5 +1,5 @@
 /** `deploy.update_config` / `deploy.rollback_config`, with Swarm's defaults for unset fields. */
-import type { UpdateConfigSpec } from '@berth/api';
+import type { UpdateConfigSpec } from '@berth/api/domain';
 import type { Diagnostics, ModelPath } from '../diagnostics.js';
 import type { RawValue } from '../raw-model.js';
 import { readDurationMs } from './duration.js';

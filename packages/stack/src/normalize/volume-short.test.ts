@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { VolumeMountSpec } from '@berth/api';
+import type { VolumeMountSpec } from '@berth/api/domain';
 import { parseVolumeShort } from './volume-short.js';
 
 describe('parseVolumeShort', () => {

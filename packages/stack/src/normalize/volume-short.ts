@@ -3,7 +3,7 @@
  * `/abs/host:/data:ro` (bind; relative and `~` paths were made absolute upstream),
  * `name:/data:rw,nocopy` (named volume). A source that looks like a path is a bind mount.
  */
-import type { VolumeMountSpec } from '@berth/api';
+import type { VolumeMountSpec } from '@berth/api/domain';
 import { failed, parsed, type ParseResult } from './parse-result.js';
 
 /** Bind propagation and SELinux options: valid, but not modelled by berth's mount spec. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { VolumeMountSpec } from '@berth/api';
+import type { VolumeMountSpec } from '@berth/api/domain';
 import { Diagnostics } from '../diagnostics.js';
 import type { RawMap } from '../raw-model.js';
 import { normalizeServiceMounts } from './volumes.js';

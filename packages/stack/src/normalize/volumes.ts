@@ -2,7 +2,7 @@
  * A service's mounts: `volumes` in short and long syntax plus the `tmpfs` key. Named volumes
  * must be declared in the top-level `volumes`.
  */
-import type { VolumeMountSpec } from '@berth/api';
+import type { VolumeMountSpec } from '@berth/api/domain';
 import type { Diagnostics, ModelPath } from '../diagnostics.js';
 import type { RawMap } from '../raw-model.js';
 import { readByteSize } from './byte-size.js';

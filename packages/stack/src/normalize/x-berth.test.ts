@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_RESTART_BACKOFF } from '@berth/api';
+import { DEFAULT_RESTART_BACKOFF } from '@berth/api/domain';
 import { Diagnostics } from '../diagnostics.js';
 import type { RawValue } from '../raw-model.js';
 import { defaultBerthSettings, normalizeBerthSettings } from './x-berth.js';

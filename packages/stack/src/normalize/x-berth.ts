@@ -11,7 +11,7 @@
  *   keep_running_when_disconnected: false
  * ```
  */
-import { DEFAULT_RESTART_BACKOFF, type BerthServiceSettings, type RestartBackoffSettings } from '@berth/api';
+import { DEFAULT_RESTART_BACKOFF, type BerthServiceSettings, type RestartBackoffSettings } from '@berth/api/domain';
 import type { Diagnostics, ModelPath } from '../diagnostics.js';
 import type { RawValue } from '../raw-model.js';
 import { readDurationMs } from './duration.js';

@@ -53,6 +53,7 @@ export interface SchedulerMessage {
     | { $case: "assignmentSet"; value: AssignmentSet }
     | { $case: "logRequest"; value: LogRequest }
     | { $case: "logCancel"; value: LogCancel }
+    | { $case: "stackCleanup"; value: StackCleanup }
     | undefined;
 }
 
@@ -197,6 +198,18 @@ export interface LogRequest {
 /** Stop a (following) log request. */
 export interface LogCancel {
   requestId: string;
+}
+
+/**
+ * A stack was removed: delete what the node still holds of it once its tasks are gone. Sent to
+ * every connected node (a node that never ran the stack has nothing to delete). The agent first
+ * lets the stack's pending removals finish, then removes the networks (and, with remove_volumes,
+ * the named volumes) berth created for it; objects still in use and external ones are kept.
+ */
+export interface StackCleanup {
+  stack: string;
+  /** Also delete the stack's named volumes (`berth down -v`). */
+  removeVolumes: boolean;
 }
 
 function createBaseAgentMessage(): AgentMessage {
@@ -353,6 +366,9 @@ export const SchedulerMessage: MessageFns<SchedulerMessage> = {
       case "logCancel":
         LogCancel.encode(message.payload.value, writer.uint32(42).fork()).join();
         break;
+      case "stackCleanup":
+        StackCleanup.encode(message.payload.value, writer.uint32(50).fork()).join();
+        break;
     }
     return writer;
   },
@@ -410,6 +426,14 @@ export const SchedulerMessage: MessageFns<SchedulerMessage> = {
             message.payload = { $case: "logCancel", value: LogCancel.decode(reader, reader.uint32()) };
             continue;
           }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.payload = { $case: "stackCleanup", value: StackCleanup.decode(reader, reader.uint32()) };
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -455,6 +479,12 @@ export const SchedulerMessage: MessageFns<SchedulerMessage> = {
       case "logCancel": {
         if (object.payload?.value !== undefined && object.payload?.value !== null) {
           message.payload = { $case: "logCancel", value: LogCancel.fromPartial(object.payload.value) };
+        }
+        break;
+      }
+      case "stackCleanup": {
+        if (object.payload?.value !== undefined && object.payload?.value !== null) {
+          message.payload = { $case: "stackCleanup", value: StackCleanup.fromPartial(object.payload.value) };
         }
         break;
       }
@@ -1930,6 +1960,73 @@ export const LogCancel: MessageFns<LogCancel> = {
   fromPartial<I extends Exact<DeepPartial<LogCancel>, I>>(object: I): LogCancel {
     const message = createBaseLogCancel();
     message.requestId = object.requestId ?? "";
+    return message;
+  },
+};
+
+function createBaseStackCleanup(): StackCleanup {
+  return { stack: "", removeVolumes: false };
+}
+
+export const StackCleanup: MessageFns<StackCleanup> = {
+  encode(message: StackCleanup, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.stack !== "") {
+      writer.uint32(10).string(message.stack);
+    }
+    if (message.removeVolumes !== false) {
+      writer.uint32(16).bool(message.removeVolumes);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): StackCleanup {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseStackCleanup();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.stack = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.removeVolumes = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<StackCleanup>, I>>(base?: I): StackCleanup {
+    return StackCleanup.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<StackCleanup>, I>>(object: I): StackCleanup {
+    const message = createBaseStackCleanup();
+    message.stack = object.stack ?? "";
+    message.removeVolumes = object.removeVolumes ?? false;
     return message;
   },
 };
