@@ -5,6 +5,7 @@
  *   start: identity ─▶ detect drivers ─▶ supervisor.recover() (re-adopt) ─▶ link.start()
  *   link ── assignment sets ─▶ supervisor ── status batches ─▶ link
  *   link ── log requests ─▶ LogServer ─▶ driver.logs ─▶ link
+ *   link ── stack cleanups ─▶ supervisor (after the stack's removals) ─▶ driver.cleanupStack
  *
  * Closing the agent lets go of its tasks without stopping them: workloads keep running and
  * the next agent start re-adopts them.
@@ -18,6 +19,7 @@ import { DockerDriver } from './runtime/docker/docker-driver.js';
 import { ProcessDriver } from './runtime/process/process-driver.js';
 import type { RuntimeDriver } from './runtime/runtime.js';
 import { toTaskAssignmentSet } from './supervisor/link-assignments.js';
+import type { StackCleanupResult } from './supervisor/stack-cleanup.js';
 import { Supervisor, type RecoveryReport } from './supervisor/supervisor.js';
 
 /** berth agent version reported at registration. */
@@ -38,6 +40,12 @@ export interface AgentOptions {
   env?: NodeJS.ProcessEnv;
   /** One line per notable event (registration, recovery, warnings). */
   log?: (line: string) => void;
+}
+
+/** One log line for a finished stack cleanup. */
+function describeCleanup({ stack, skipped, removed }: StackCleanupResult): string {
+  if (skipped !== undefined) return `stack ${stack}: cleanup skipped: ${skipped}`;
+  return `stack ${stack} cleaned up: ${removed.length > 0 ? `removed ${removed.join(', ')}` : 'nothing to remove'}`;
 }
 
 /** A running agent. */
@@ -109,6 +117,13 @@ export class Agent {
     });
     link.on('logRequest', (request) => logs.serve(request));
     link.on('logCancel', (id) => logs.cancel(id));
+    link.on('stackCleanup', ({ stack, removeVolumes }) => {
+      // What the drivers keep (still in use) or fail on reaches the log as the supervisor's warnings.
+      supervisor.cleanupStack(stack, { removeVolumes }).then(
+        (result) => log(describeCleanup(result)),
+        (e: unknown) => log(`cleaning up stack ${stack} failed: ${String(e)}`),
+      );
+    });
     link.on('connected', (up) => {
       log(`connected to scheduler ${options.scheduler} as node ${up.nodeId}`);
       if (up.nodeId !== node.nodeId) {

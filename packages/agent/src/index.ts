@@ -8,6 +8,7 @@ export type {
   LogOptions,
   RecoveredWorkload,
   RuntimeDriver,
+  StackCleanupReport,
   TaskDescriptor,
   TaskRef,
   WorkloadHandle,

@@ -148,6 +148,8 @@ export class Scheduler {
         const api = new ControlApi({
           store,
           requestLogs: (taskId, request, signal) => dispatcher.requestLogs(taskId, request, signal),
+          cleanupStack: (stack, cleanup) => dispatcher.cleanupStack(stack, cleanup),
+          log,
         });
         const served = await serveControl({
           api,

@@ -1,5 +1,5 @@
 /** What a SchedulerLink tells the agent: its events and their payloads. */
-import type { AssignmentSet, HeartbeatAck, LogRequest } from '@berth/api';
+import type { AssignmentSet, HeartbeatAck, LogRequest, StackCleanup } from '@berth/api';
 
 /** A registered stream, as the agent sees it. */
 export interface LinkUp {
@@ -36,6 +36,8 @@ export interface SchedulerLinkEvents {
   /** Also emitted for every open request when the stream goes down: its reader is gone. */
   logCancel: (requestId: string) => void;
   heartbeatAck: (ack: HeartbeatAck) => void;
+  /** A removed stack: delete what the node still holds of it once its tasks are gone. */
+  stackCleanup: (cleanup: StackCleanup) => void;
   /** A scheduler message this build cannot represent; it was skipped. */
   protocolError: (error: unknown) => void;
 }

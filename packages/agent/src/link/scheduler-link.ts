@@ -288,6 +288,9 @@ export class SchedulerLink extends EventEmitter<SchedulerLinkEvents> {
         this.#openLogRequests.delete(message.requestId);
         this.emit('logCancel', message.requestId);
         return;
+      case 'stackCleanup':
+        this.emit('stackCleanup', message.cleanup);
+        return;
       case undefined:
         return;
     }

@@ -5,6 +5,7 @@
  *
  *   task runner ── prepare ─▶ start ─▶ wait ══▶ exit result ─▶ (restart policy) ─▶ start …
  *                  stop(grace) ─▶ remove          exec (health) · logs · recover (re-adopt)
+ *   supervisor, once a removed stack's tasks are gone ─▶ cleanupStack (networks, volumes, files)
  */
 import type { DriverName, LogStream, NetworkSpec, ServiceSpec, VolumeSpec } from '@berth/api';
 
@@ -97,6 +98,14 @@ export interface DriverAvailability {
   message: string;
 }
 
+/** What a driver's {@link RuntimeDriver.cleanupStack} did, one line per object. */
+export interface StackCleanupReport {
+  /** What it deleted, e.g. `network shop_default`, `volume shop_data`. */
+  removed: string[];
+  /** What it left and why, e.g. `network shop_default: still used by 1 container`. */
+  kept: string[];
+}
+
 /**
  * A runtime driver. Every method reports failure by rejecting with a BerthError whose message
  * a user can act on (`image 127.0.0.1:1/missing:1 not found`, `port 8080 is already taken`).
@@ -123,4 +132,11 @@ export interface RuntimeDriver {
   recover(nodeId: string): Promise<RecoveredWorkload[]>;
   /** Records the restart count with the workload so a restarted agent can report it. */
   recordRestarts?(handle: WorkloadHandle, restarts: number): Promise<void>;
+  /**
+   * Deletes what the driver made for removed stack `stack` besides its workloads (networks, and
+   * named volumes with `removeVolumes`), once the stack's tasks are removed. Never touches what
+   * berth did not create (external networks and volumes) or what is still in use: those are
+   * reported as kept. Rejects only when it cannot look at all (engine unreachable).
+   */
+  cleanupStack?(stack: string, options: { removeVolumes: boolean }): Promise<StackCleanupReport>;
 }

@@ -4,6 +4,7 @@
  *   scheduler ── TaskAssignmentSet ──▶ applyAssignments ──▶ add · replace · start/stop · remove
  *   agent start ─────────────────▶ recover: tasks.json + driver.recover ──▶ adopt · start · orphans
  *   runners ── status ──▶ StatusBatcher ──▶ 'statuses' (TaskStatus[])      (and tasks.json)
+ *   scheduler ── StackCleanup ──▶ cleanupStack: once the stack's tasks are gone ──▶ drivers
  *
  * Driver prepares/starts go through one p-queue (`concurrency` at a time, restarts of crashed
  * tasks first), so twenty tasks start together without flooding the engine. Operations on one
@@ -11,18 +12,26 @@
  * on different tasks do not wait for each other. The agent never stops a task on its own: after a
  * restart it adopts what it finds and only stops unassigned workloads once the scheduler's
  * complete set says so; on shutdown (`close`) it lets go of its tasks and leaves them running.
+ *
+ * A removed stack's cleanup (its networks, volumes, leftover files) waits until the node has no
+ * task of the stack and no operation on one under way (its removals finish first), but no
+ * longer than `cleanupWaitMs`: after that the drivers delete only what is unused. A stack that
+ * gets tasks here again while the cleanup waits is not cleaned up, and new tasks of a stack
+ * start only after a cleanup of it that is under way, so a quick `down` then `up` never loses
+ * the fresh stack's network to the old stack's cleanup.
  */
 import { EventEmitter } from 'eventemitter3';
 import PQueue from 'p-queue';
 import { canonicalJson, DEFAULT_STOP_GRACE_PERIOD_MS, type DesiredTaskState, type DriverName, type TaskStatus } from '@berth/api';
 import type { RecoveredWorkload, RuntimeDriver, TaskDescriptor } from '../runtime/runtime.js';
-import { systemClock, type Clock } from '../task/clock.js';
+import { systemClock, type Clock, type TimerHandle } from '../task/clock.js';
 import { errorMessage } from '../task/run-outcome.js';
 import { TaskRunner, type FinalStatus, type OperationGate } from '../task/task-runner.js';
 import { planAssignments, type TaskAssignment, type TaskAssignmentSet } from './assignments.js';
 import { MissingDriver } from './missing-driver.js';
 import { PERSISTED_TASKS_VERSION, type PersistedTask } from './persisted-tasks.js';
 import { planRecovery } from './recovery-plan.js';
+import { cleanupDrivers, type StackCleanupResult } from './stack-cleanup.js';
 import { StatusBatcher, type StatusBatchOptions } from './status-batcher.js';
 import { TaskStateStore } from './task-state-store.js';
 
@@ -36,6 +45,8 @@ export interface SupervisorOptions {
   /** Driver prepares/starts running at once (default 8). */
   concurrency?: number;
   batch?: StatusBatchOptions;
+  /** Longest a stack cleanup waits for the stack's tasks to be gone (default 60 s). */
+  cleanupWaitMs?: number;
 }
 
 /** Events of a supervisor. */
@@ -70,6 +81,11 @@ interface Entry {
 
 /** Default number of driver prepares/starts at once. */
 export const DEFAULT_START_CONCURRENCY = 8;
+/** Default longest wait of a stack cleanup for the stack's tasks to be gone (ms). */
+export const DEFAULT_CLEANUP_WAIT_MS = 60_000;
+
+/** How waiting for a stack to have nothing left on the node ended. */
+type QuietOutcome = 'quiet' | 'redeployed' | 'timeout' | 'closed';
 
 /** Supervises the tasks of one node. */
 export class Supervisor extends EventEmitter<SupervisorEvents> {
@@ -82,6 +98,14 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   readonly #batcher: StatusBatcher;
   readonly #entries = new Map<string, Entry>();
   readonly #serials = new Map<string, Promise<void>>();
+  /** The stack of each `#serials` chain that works on a task, so a cleanup can wait for it. */
+  readonly #serialStacks = new Map<string, string>();
+  /** Cleanups waiting for their stack to be gone: each re-checks when tasks or operations change. */
+  readonly #quietChecks = new Set<() => void>();
+  /** Driver cleanups under way, by stack; new tasks of the stack start after them. */
+  readonly #cleaning = new Map<string, Promise<StackCleanupResult>>();
+  readonly #cleanupWaitMs: number;
+  #closed = false;
   #orphans: RecoveredWorkload[] = [];
   /**
    * Tasks left unstarted (`assigned`) because their driver's recover() failed: their workload may
@@ -103,6 +127,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       this.#queue.add(op, { priority: kind === 'restart' ? 1 : 0, throwOnTimeout: true });
     this.#store = new TaskStateStore(options.dataDir);
     this.#batcher = new StatusBatcher(this.#clock, (batch) => this.emit('statuses', batch), options.batch);
+    this.#cleanupWaitMs = options.cleanupWaitMs ?? DEFAULT_CLEANUP_WAIT_MS;
   }
 
   /** Revision of the last assignment set applied (0 = none). */
@@ -149,8 +174,21 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     return applied.then((ops) => Promise.all(ops)).then(() => undefined);
   }
 
+  /**
+   * Deletes what removed stack `stack` left on the node (networks; named volumes with
+   * `removeVolumes`; leftover files), through each driver's `cleanupStack`, once the node has no
+   * task of the stack left and no operation on one under way; see the module comment. Resolves
+   * with what was done; never rejects (failures and objects kept are warnings).
+   */
+  cleanupStack(stack: string, options: { removeVolumes: boolean }): Promise<StackCleanupResult> {
+    // After the sets that arrived before it: the stack's removals are in those.
+    return this.#applying.then(() => this.#cleanup(stack, options));
+  }
+
   /** Lets go of every task without stopping any (agent shutdown); flushes statuses and tasks.json. */
   async close(): Promise<void> {
+    this.#closed = true;
+    this.#changed(); // waiting cleanups give up: the tasks they wait for are being let go
     for (const e of this.#entries.values()) e.runner.detach();
     this.#queue.clear();
     this.#batcher.flush();
@@ -168,7 +206,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
           const { task, desiredState } = action.assignment;
           const runner = this.#addEntry(task, desiredState);
           const orphan = this.#claimOrphan(task.ref.taskId);
-          ops.push(this.#serial(task.ref.taskId, () => this.#begin(runner, desiredState, orphan)));
+          ops.push(this.#serial(task.ref.taskId, () => this.#begin(runner, desiredState, orphan), task.ref.stack));
           break;
         }
         case 'replace': {
@@ -179,7 +217,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
           ops.push(this.#serial(task.ref.taskId, async () => {
             await old?.remove();
             await this.#begin(runner, desiredState);
-          }));
+          }, task.ref.stack));
           break;
         }
         case 'set-desired': {
@@ -188,7 +226,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
           entry.desiredState = action.desiredState;
           if (this.#held.has(action.taskId)) break; // recovery will honour it
           const { runner } = entry;
-          ops.push(this.#serial(action.taskId, () => (action.desiredState === 'stop' ? runner.stop() : Promise.resolve(runner.start()))));
+          ops.push(this.#serial(action.taskId, () => (action.desiredState === 'stop' ? runner.stop() : Promise.resolve(runner.start())), runner.task.ref.stack));
           break;
         }
         case 'remove': {
@@ -201,7 +239,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
             ops.push(this.#serial(action.taskId, async () => {
               await runner.remove();
               this.#batcher.add(runner.status);
-            }));
+            }, runner.task.ref.stack));
           }
           break;
         }
@@ -210,7 +248,66 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     if (set.kind === 'complete') ops.push(...this.#orphans.splice(0).map((w) => this.#removeOrphan(w)));
     if (set.revision !== undefined) this.#revision = set.revision;
     this.#persist();
+    this.#changed();
     return ops;
+  }
+
+  async #cleanup(stack: string, options: { removeVolumes: boolean }): Promise<StackCleanupResult> {
+    const before = new Set(this.#taskIdsOf(stack));
+    const outcome = await this.#untilStackQuiet(stack, before);
+    const skipped = (why: string): StackCleanupResult => ({ stack, skipped: why, removed: [], kept: [] });
+    if (outcome === 'closed') return skipped('the agent is shutting down');
+    if (outcome === 'redeployed') return skipped('the stack has tasks on this node again');
+    if (outcome === 'timeout') {
+      this.emit('warning', `stack ${stack}: tasks still there after ${this.#cleanupWaitMs} ms; cleaning up only what they do not use`);
+    }
+    // Registered in the same turn as the checks above, so no new task of the stack slips in between.
+    const run = cleanupDrivers(this.#drivers, stack, options, (m) => this.emit('warning', m));
+    this.#cleaning.set(stack, run);
+    try {
+      return await run;
+    } finally {
+      if (this.#cleaning.get(stack) === run) this.#cleaning.delete(stack);
+    }
+  }
+
+  /**
+   * Resolves once the node has no task of `stack` and no operation on one under way (`quiet`),
+   * when a task of it not among `before` appears (`redeployed`), after the cleanup wait
+   * (`timeout`), or when the supervisor closes.
+   */
+  #untilStackQuiet(stack: string, before: ReadonlySet<string>): Promise<QuietOutcome> {
+    return new Promise((resolve) => {
+      let timer: TimerHandle | undefined;
+      const finish = (outcome: QuietOutcome): void => {
+        this.#quietChecks.delete(check);
+        if (timer !== undefined) this.#clock.clearTimeout(timer);
+        resolve(outcome);
+      };
+      const check = (): void => {
+        if (this.#closed) finish('closed');
+        else if (this.#taskIdsOf(stack).some((id) => !before.has(id))) finish('redeployed');
+        else if (!this.#stackBusy(stack)) finish('quiet');
+      };
+      this.#quietChecks.add(check);
+      check();
+      if (this.#quietChecks.has(check)) timer = this.#clock.setTimeout(() => finish('timeout'), this.#cleanupWaitMs);
+    });
+  }
+
+  /** Ids of the node's tasks of `stack`. */
+  #taskIdsOf(stack: string): string[] {
+    return [...this.#entries].filter(([, e]) => e.runner.task.ref.stack === stack).map(([id]) => id);
+  }
+
+  /** Whether the node has a task of `stack` or an operation on one under way. */
+  #stackBusy(stack: string): boolean {
+    return this.#taskIdsOf(stack).length > 0 || [...this.#serialStacks.values()].includes(stack);
+  }
+
+  /** Tasks or operations changed: waiting cleanups look again. */
+  #changed(): void {
+    for (const check of [...this.#quietChecks]) check();
   }
 
   /** Recovers `tasks` against the drivers' workloads (only the drivers they, or orphans, use). */
@@ -279,6 +376,8 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
 
   /** Starts (or adopts) a new runner's task, or records it as stopped, per the desired state. */
   async #begin(runner: TaskRunner, desiredState: DesiredTaskState, orphan?: RecoveredWorkload): Promise<void> {
+    // A cleanup of the stack under way would delete the network this task is about to use.
+    await this.#cleaning.get(runner.task.ref.stack);
     if (orphan !== undefined) runner.adopt(orphan);
     if (desiredState === 'stop') await runner.stop();
     else if (orphan === undefined) runner.start();
@@ -299,7 +398,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       if (driver === undefined) return;
       if (w.state === 'running') await driver.stop(w.handle, { signal: 'SIGTERM', graceMs: DEFAULT_STOP_GRACE_PERIOD_MS });
       await driver.remove(w.handle);
-    });
+    }, w.handle.ref.stack);
   }
 
   #driverFor(task: TaskDescriptor): RuntimeDriver {
@@ -307,15 +406,19 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     return this.#drivers[name] ?? new MissingDriver(name);
   }
 
-  /** Runs `op` after the previous operations on `key`; failures become warnings. */
-  #serial(key: string, op: () => Promise<void>): Promise<void> {
+  /** Runs `op` after the previous operations on `key` (a task of `stack`); failures become warnings. */
+  #serial(key: string, op: () => Promise<void>, stack?: string): Promise<void> {
     const previous = this.#serials.get(key) ?? Promise.resolve();
     const next = previous.then(op).catch((err: unknown) => {
       this.emit('warning', `${key}: ${errorMessage(err)}`);
     });
     this.#serials.set(key, next);
+    if (stack !== undefined) this.#serialStacks.set(key, stack);
     void next.then(() => {
-      if (this.#serials.get(key) === next) this.#serials.delete(key);
+      if (this.#serials.get(key) !== next) return;
+      this.#serials.delete(key);
+      this.#serialStacks.delete(key);
+      this.#changed();
     });
     return next;
   }

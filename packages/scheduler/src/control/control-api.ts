@@ -2,7 +2,8 @@
  * The scheduler's Control service (CLI ↔ scheduler) over the state store. It writes desired
  * state (deploy, scale, remove) and reads what the other parts wrote; it never calls the
  * reconciler or the dispatcher: they watch the store. Logs come through the injected
- * `requestLogs` (the dispatcher's), so this module does not depend on the dispatcher.
+ * `requestLogs`, and a removed stack's leftovers on the nodes are deleted through the injected
+ * `cleanupStack` (both the dispatcher's), so this module does not depend on the dispatcher.
  *
  * Requests are converted to domain values on the way in and answers on the way out; every
  * error leaves as a gRPC status carrying its BerthError code (see `grpc-errors.ts`).
@@ -22,11 +23,18 @@ import { listNodes, listTasks, requireStack, serviceSummaries, stackSummaries, c
 import { toProtoEvent, toProtoLogLine } from './stream-wire.js';
 import { toProtoServiceChange, toProtoServiceSummary, toProtoStackSummary, toProtoTask } from './view-wire.js';
 
+/** Tells every connected node to delete a removed stack's networks (and volumes); returns how many were told. */
+export type CleanupStack = (stack: string, options: { removeVolumes: boolean }) => number;
+
 /** What a {@link ControlApi} works with. */
 export interface ControlApiOptions {
   store: StateStore;
   /** One task's log stream (the dispatcher's `requestLogs`). */
   requestLogs: RequestLogs;
+  /** Tells the nodes to delete what they hold of a removed stack (the dispatcher's `cleanupStack`). */
+  cleanupStack: CleanupStack;
+  /** One line per notable event (a remove whose tasks did not all stop in time); default: dropped. */
+  log?: (line: string) => void;
   /** Epoch ms for event times and undated log output; default `Date.now`. */
   now?: () => number;
   /** Added to the longest stop grace period to bound a remove's wait when it names no timeout; 5 s. */
@@ -72,6 +80,8 @@ export class ControlApi implements wire.ControlServer {
   [method: string]: UntypedHandleCall;
   readonly #store: StateStore;
   readonly #requestLogs: RequestLogs;
+  readonly #cleanupStack: CleanupStack;
+  readonly #log: (line: string) => void;
   readonly #now: () => number;
   readonly #removeWaitMarginMs: number;
   readonly #maxBufferedEvents: number;
@@ -80,6 +90,8 @@ export class ControlApi implements wire.ControlServer {
   constructor(options: ControlApiOptions) {
     this.#store = options.store;
     this.#requestLogs = options.requestLogs;
+    this.#cleanupStack = options.cleanupStack;
+    this.#log = options.log ?? (() => undefined);
     this.#now = options.now ?? Date.now;
     this.#removeWaitMarginMs = options.removeWaitMarginMs ?? 5_000;
     this.#maxBufferedEvents = options.maxBufferedEvents ?? 10_000;
@@ -109,11 +121,6 @@ export class ControlApi implements wire.ControlServer {
       const { stack, removeVolumes, timeoutMs } = call.request;
       const record = this.#store.stack(stack);
       if (record === undefined) throw new BerthError('NOT_FOUND', `no stack named ${JSON.stringify(stack)}`, { context: { stack } });
-      if (removeVolumes) {
-        // The store has nowhere to record the wish yet, and silently keeping data the user asked
-        // to delete would be worse than refusing.
-        throw new BerthError('USAGE', 'removing volumes with the stack is not supported by this scheduler yet; remove the stack without it');
-      }
       this.#store.removeStack(stack);
       this.#store.flush();
       const services = Object.values(record.spec.services);
@@ -121,8 +128,25 @@ export class ControlApi implements wire.ControlServer {
       const budget = Math.min(timeoutMs ?? longestGrace + this.#removeWaitMarginMs, msUntilDeadline(call) - DEADLINE_MARGIN_MS);
       const cancelled = new AbortController();
       call.once('cancelled', () => cancelled.abort());
-      await waitForStackSettled(this.#store, stack, budget, cancelled.signal);
-      return { removedServices: Object.keys(record.spec.services).sort() };
+      const settled = await waitForStackSettled(this.#store, stack, budget, cancelled.signal);
+      const removedServices = Object.keys(record.spec.services).sort();
+      if (this.#store.stack(stack) !== undefined) {
+        // Deployed again meanwhile: the networks and volumes on the nodes are the new deployment's.
+        this.#log(`control: remove ${stack}: the stack was deployed again before its tasks were gone; no cleanup sent`);
+        return { removedServices };
+      }
+      // Sent whether or not the wait succeeded: each agent itself waits for its removals of the
+      // stack and keeps whatever is still in use, so an early cleanup deletes nothing live, while
+      // no cleanup at all would leave the stack's networks and volumes behind for good.
+      const told = this.#cleanupStack(stack, { removeVolumes });
+      if (!settled) {
+        // RemoveResponse has no field for it; the scheduler's log is where it shows.
+        this.#log(
+          `control: remove ${stack}: not every task had stopped ${cancelled.signal.aborted ? 'when the client went away' : `within ${Math.max(0, budget)} ms`}; ` +
+            `cleanup sent to ${told} node(s) anyway, which keep the networks and volumes still in use`,
+        );
+      }
+      return { removedServices };
     });
 
   readonly listStacks = (_call: ServerUnaryCall<wire.ListStacksRequest, wire.ListStacksResponse>, callback: sendUnaryData<wire.ListStacksResponse>): void =>

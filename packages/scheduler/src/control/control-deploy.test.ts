@@ -154,8 +154,8 @@ describe('Remove', () => {
     expect(error.message).toBe('no stack named "nope"');
   });
 
-  it('removes the stack and answers once its tasks have stopped', async () => {
-    const { client, store } = await harness();
+  it('removes the stack, cleans up on the nodes once its tasks have stopped, then answers', async () => {
+    const { client, store, cleanups, logs } = await harness();
     await client.deploy(demo());
     store.putNode(sampleNode('n1'));
     store.putTask(sampleTask('t1', 'demo', 'web', 1, 'n1'));
@@ -170,26 +170,56 @@ describe('Remove', () => {
     expect(store.stack('demo')).toBeUndefined();
     await new Promise((r) => setTimeout(r, 20));
     expect(answered).toBe(false);
+    expect(cleanups).toEqual([]); // t1 still runs: its container still holds the network
     store.setTaskStatus(sampleStatus('t1', 'stopped'));
     expect(await removing).toEqual({ removedServices: ['db', 'web'] });
+    expect(cleanups).toEqual([{ stack: 'demo', removeVolumes: false }]);
+    expect(logs).toEqual([]);
   });
 
-  it('answers after the timeout when tasks do not stop, and at once with a zero timeout', async () => {
-    const { client, store } = await harness();
+  it('answers after the timeout when tasks do not stop, and at once with a zero timeout, cleaning up anyway', async () => {
+    const { client, store, cleanups, logs } = await harness();
     await client.deploy(demo());
     store.putNode(sampleNode('n1'));
     store.putTask(sampleTask('t1', 'demo', 'web', 1, 'n1'));
     expect(await client.remove('demo', { timeoutMs: 50 })).toEqual({ removedServices: ['db', 'web'] });
     expect(store.task('t1')?.status.state).toBe('running');
+    // The agents keep what t1 still uses; the rest goes, and the scheduler's log says why it was early.
+    expect(cleanups).toEqual([{ stack: 'demo', removeVolumes: false }]);
+    expect(logs).toEqual([
+      'control: remove demo: not every task had stopped within 50 ms; cleanup sent to 1 node(s) anyway, which keep the networks and volumes still in use',
+    ]);
     await client.deploy(demo());
     expect(await client.remove('demo', { timeoutMs: 0 })).toEqual({ removedServices: ['db', 'web'] });
+    expect(cleanups).toHaveLength(2);
+    expect(logs[1]).toContain('not every task had stopped within 0 ms');
   });
 
-  it('refuses to silently keep volumes it was asked to delete', async () => {
-    const { client, store } = await harness();
+  it('with removeVolumes, removes the stack and asks the nodes to delete its volumes too', async () => {
+    const { client, store, cleanups } = await harness();
     await client.deploy(demo());
-    const error = await rejection(client.remove('demo', { removeVolumes: true, timeoutMs: 0 }));
-    expect(error.code).toBe('USAGE');
-    expect(store.stack('demo')).toBeDefined();
+    expect(await client.remove('demo', { removeVolumes: true, timeoutMs: 0 })).toEqual({ removedServices: ['db', 'web'] });
+    expect(store.stack('demo')).toBeUndefined();
+    expect(cleanups).toEqual([{ stack: 'demo', removeVolumes: true }]);
+  });
+
+  it('sends no cleanup when the stack is deployed again before its tasks are gone', async () => {
+    const { client, store, cleanups, logs } = await harness();
+    await client.deploy(demo());
+    store.putNode(sampleNode('n1'));
+    store.putTask(sampleTask('t1', 'demo', 'web', 1, 'n1'));
+    const removing = client.remove('demo', { timeoutMs: 10_000 });
+    for (let i = 0; i < 200 && store.stack('demo') !== undefined; i++) await new Promise((r) => setTimeout(r, 5));
+    await client.deploy(demo()); // `berth up` right after `berth down`
+    store.setTaskStatus(sampleStatus('t1', 'stopped'));
+    expect(await removing).toEqual({ removedServices: ['db', 'web'] });
+    expect(cleanups).toEqual([]);
+    expect(logs).toEqual(['control: remove demo: the stack was deployed again before its tasks were gone; no cleanup sent']);
+  });
+
+  it('sends no cleanup for a stack it does not know', async () => {
+    const { client, cleanups } = await harness();
+    expect((await rejection(client.remove('nope', { removeVolumes: true }))).code).toBe('NOT_FOUND');
+    expect(cleanups).toEqual([]);
   });
 });

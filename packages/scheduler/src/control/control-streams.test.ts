@@ -9,7 +9,7 @@ import { MemoryStateStore } from '../store/memory-store.js';
 import { sampleNode, sampleStatus, sampleTask } from '../store/store.fixture.js';
 import { ControlApi } from './control-api.js';
 import { connectControl } from './control-client.js';
-import { chunk, serviceSpec, stackSpec, startControl, type ControlHarness } from './control.fixture.js';
+import { chunk, noCleanup, serviceSpec, stackSpec, startControl, type ControlHarness } from './control.fixture.js';
 import type { LogRequestOptions, RequestLogs } from './log-fan-in.js';
 import { serveControl } from './serve-control.js';
 import type { BerthEvent, LogLine } from './views.js';
@@ -156,7 +156,7 @@ describe('Events', () => {
   it('ends the stream of a client that falls too far behind, and stops watching', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'berth-control-events-'));
     const store = new MemoryStateStore();
-    const api = new ControlApi({ store, requestLogs: async function* () {}, maxBufferedEvents: 10 });
+    const api = new ControlApi({ store, requestLogs: async function* () {}, cleanupStack: noCleanup, maxBufferedEvents: 10 });
     const server = await serveControl({ api, socketPath: join(dir, 'c.sock'), closeGraceMs: 200 });
     const client = connectControl(`unix://${join(dir, 'c.sock')}`);
     try {

@@ -10,7 +10,7 @@ import type { LogChunk, ServiceSpec, StackSpec } from '@berth/api';
 import { MemoryStateStore } from '../store/memory-store.js';
 import type { StateStore } from '../store/state-store.js';
 import { sampleService } from '../store/store.fixture.js';
-import { ControlApi } from './control-api.js';
+import { ControlApi, type CleanupStack } from './control-api.js';
 import { connectControl, type ControlConnection } from './control-client.js';
 import type { RequestLogs } from './log-fan-in.js';
 import { serveControl, type ControlServerHandle } from './serve-control.js';
@@ -23,6 +23,10 @@ export interface ControlHarness {
   api: ControlApi;
   server: ControlServerHandle;
   client: ControlConnection;
+  /** Every `cleanupStack` call the API made, in order (when the harness provides it). */
+  cleanups: Array<{ stack: string; removeVolumes: boolean }>;
+  /** Every line the API logged. */
+  logs: string[];
   /** Closes the client, the server and the store (when the harness made it), removes the temp dir. */
   close(): Promise<void>;
 }
@@ -31,6 +35,8 @@ export interface ControlHarness {
 export interface HarnessOptions {
   store?: StateStore;
   requestLogs?: RequestLogs;
+  /** Replaces the harness's recording `cleanupStack` (which tells 1 node). */
+  cleanupStack?: CleanupStack;
   now?: () => number;
   tcp?: boolean;
 }
@@ -38,12 +44,27 @@ export interface HarnessOptions {
 /** A requestLogs that has no logs at all (each request ends at once). */
 export const noLogs: RequestLogs = async function* () {};
 
+/** A cleanupStack with no nodes to tell. */
+export const noCleanup: CleanupStack = () => 0;
+
 /** Starts a harness; see the module comment. */
 export async function startControl(options: HarnessOptions = {}): Promise<ControlHarness> {
   const dir = mkdtempSync(join(tmpdir(), 'berth-control-'));
   const socketPath = join(dir, 'control.sock');
   const store = options.store ?? new MemoryStateStore({ now: () => 50_000 });
-  const api = new ControlApi({ store, requestLogs: options.requestLogs ?? noLogs, now: options.now ?? (() => 60_000) });
+  const cleanups: ControlHarness['cleanups'] = [];
+  const logs: string[] = [];
+  const recordCleanup: CleanupStack = (stack, { removeVolumes }) => {
+    cleanups.push({ stack, removeVolumes });
+    return 1;
+  };
+  const api = new ControlApi({
+    store,
+    requestLogs: options.requestLogs ?? noLogs,
+    cleanupStack: options.cleanupStack ?? recordCleanup,
+    log: (line) => logs.push(line),
+    now: options.now ?? (() => 60_000),
+  });
   const server = await serveControl({ api, socketPath, ...(options.tcp === true ? { tcp: '127.0.0.1:0' } : {}), closeGraceMs: 500 });
   const client = connectControl(`unix://${socketPath}`, { callTimeoutMs: 10_000 });
   return {
@@ -53,6 +74,8 @@ export async function startControl(options: HarnessOptions = {}): Promise<Contro
     api,
     server,
     client,
+    cleanups,
+    logs,
     async close() {
       client.close();
       await server.close();

@@ -9,7 +9,7 @@ import { isBerthError } from '@berth/api';
 import { MemoryStateStore } from '../store/memory-store.js';
 import { ControlApi } from './control-api.js';
 import { connectControl, type ControlConnection } from './control-client.js';
-import { noLogs } from './control.fixture.js';
+import { noCleanup, noLogs } from './control.fixture.js';
 import { serveControl, type ControlServerHandle } from './serve-control.js';
 
 const cleanups: Array<() => void | Promise<void>> = [];
@@ -24,7 +24,7 @@ function tempDir(): string {
 }
 
 async function serve(options: { socketPath?: string; tcp?: string }): Promise<ControlServerHandle> {
-  const api = new ControlApi({ store: new MemoryStateStore(), requestLogs: noLogs });
+  const api = new ControlApi({ store: new MemoryStateStore(), requestLogs: noLogs, cleanupStack: noCleanup });
   const server = await serveControl({ api, ...options, closeGraceMs: 500 });
   cleanups.push(() => server.close());
   return server;
@@ -98,7 +98,7 @@ describe('serveControl', () => {
 
   it('serves unix and TCP together, and close removes the socket and stops both', async () => {
     const socketPath = join(tempDir(), 'control.sock');
-    const api = new ControlApi({ store: new MemoryStateStore(), requestLogs: noLogs });
+    const api = new ControlApi({ store: new MemoryStateStore(), requestLogs: noLogs, cleanupStack: noCleanup });
     const server = await serveControl({ api, socketPath, tcp: '127.0.0.1:0' });
     const tcp = client(server.tcpAddress ?? '');
     await expect(tcp.listStacks()).resolves.toEqual([]);

@@ -96,6 +96,25 @@ export class Dispatcher extends EventEmitter<DispatcherEvents> {
     return this.#streamLogs(taskId, options, signal);
   }
 
+  /**
+   * Tells every connected node to delete what it still holds of removed stack `stack` (its
+   * networks, and its named volumes with `removeVolumes`); returns how many nodes were told. A
+   * node that is not connected now is not told later: what it still holds stays.
+   */
+  cleanupStack(stack: string, options: { removeVolumes: boolean }): number {
+    // Assignment changes still being gathered (the stack's removals among them) go first, so on
+    // each stream the cleanup comes after them.
+    if (this.#batchTimer !== undefined) {
+      clearTimeout(this.#batchTimer);
+      this.#flush();
+    }
+    let told = 0;
+    for (const session of this.#nodes.values()) {
+      if (session.send({ kind: 'stackCleanup', cleanup: { stack, removeVolumes: options.removeVolumes } })) told += 1;
+    }
+    return told;
+  }
+
   /** Stops watching and checking, and ends every stream (UNAVAILABLE, so agents redial). Idempotent. */
   close(): void {
     if (this.#closed) return;

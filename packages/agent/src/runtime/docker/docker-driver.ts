@@ -14,6 +14,7 @@ import type {
   LogOptions,
   RecoveredWorkload,
   RuntimeDriver,
+  StackCleanupReport,
   TaskDescriptor,
   WorkloadHandle,
 } from '../runtime.js';
@@ -26,6 +27,7 @@ import { BERTH_LABELS } from './engine-names.js';
 import { runExecProbe } from './exec-probe.js';
 import { exitResultOf } from './exit-result.js';
 import { ensureImage } from './image-provider.js';
+import { cleanupStackResources } from './stack-cleanup.js';
 import { StackResources } from './stack-resources.js';
 
 /** How the driver reaches its engine. */
@@ -48,6 +50,8 @@ export class DockerDriver implements RuntimeDriver {
   private readonly where: string;
   private readonly detectTimeoutMs: number;
   private readonly resources: StackResources;
+  /** Aborted by `close()`: ends the long-polling wait requests, which would keep the agent alive. */
+  private readonly closing = new AbortController();
 
   /** Connects lazily: nothing talks to the engine until the first call. */
   constructor(options: DockerDriverOptions = {}) {
@@ -102,7 +106,7 @@ export class DockerDriver implements RuntimeDriver {
     const doing = `waiting for container ${short(handle.id)}`;
     let statusCode: number;
     try {
-      const waited = (await container.wait({ condition: 'not-running' })) as { StatusCode: number };
+      const waited = (await container.wait({ condition: 'not-running', abortSignal: this.closing.signal })) as { StatusCode: number };
       statusCode = waited.StatusCode;
     } catch (err) {
       throw toBerthError(err, doing, this.where);
@@ -162,6 +166,19 @@ export class DockerDriver implements RuntimeDriver {
   /** The container's output, demultiplexed, one entry per line. */
   logs(handle: WorkloadHandle, options: LogOptions): AsyncIterable<LogEntry> {
     return containerLogs(this.docker.getContainer(handle.id), options, this.where);
+  }
+
+  /**
+   * Lets go of the engine at agent shutdown: pending `wait()`s reject (their runners are detached
+   * by then), so no open request keeps the process alive. Containers are not touched.
+   */
+  close(): void {
+    this.closing.abort();
+  }
+
+  /** The stack's unused berth-made networks, and named volumes with `removeVolumes`; see stack-cleanup.ts. */
+  cleanupStack(stack: string, options: { removeVolumes: boolean }): Promise<StackCleanupReport> {
+    return cleanupStackResources(this.docker, stack, options, this.where);
   }
 
   /** Containers labelled with `nodeId`; restart counts are the agent's to persist. */

@@ -20,6 +20,7 @@ import type {
   LogOptions,
   RecoveredWorkload,
   RuntimeDriver,
+  StackCleanupReport,
   TaskDescriptor,
   WorkloadHandle,
 } from '../runtime.js';
@@ -47,7 +48,8 @@ export type FakeCall =
   | { op: 'remove'; at: number; taskId: string; id: string }
   | { op: 'exec'; at: number; taskId: string; id: string; test: string[]; timeoutMs: number }
   | { op: 'recover'; at: number; nodeId: string }
-  | { op: 'recordRestarts'; at: number; taskId: string; id: string; restarts: number };
+  | { op: 'recordRestarts'; at: number; taskId: string; id: string; restarts: number }
+  | { op: 'cleanupStack'; at: number; stack: string; removeVolumes: boolean };
 
 /** Answers a health-check exec; may throw to simulate an exec that could not run. */
 export type FakeExecHandler = (
@@ -285,6 +287,13 @@ export class FakeDriver implements RuntimeDriver {
     await Promise.resolve();
     const w = this.#workloads.get(handle.id);
     if (w !== undefined) w.restarts = restarts;
+  }
+
+  /** Records the call; the fake makes no stack objects, so it reports nothing removed or kept. */
+  async cleanupStack(stack: string, options: { removeVolumes: boolean }): Promise<StackCleanupReport> {
+    this.calls.push({ op: 'cleanupStack', at: this.#clock.now(), stack, removeVolumes: options.removeVolumes });
+    await Promise.resolve();
+    return { removed: [], kept: [] };
   }
 
   /** Lets `ms` pass on the clock (a microtask when 0), counting the operation as in flight. */

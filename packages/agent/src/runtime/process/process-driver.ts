@@ -20,6 +20,7 @@ import type {
   LogOptions,
   RecoveredWorkload,
   RuntimeDriver,
+  StackCleanupReport,
   TaskDescriptor,
   TaskRef,
   WorkloadHandle,
@@ -27,6 +28,7 @@ import type {
 import { formatHandleId, parseHandleId, type ProcessIdentity } from './handle-id.js';
 import { healthCheckArgv, runHealthCheck, type ExecContext } from './health-exec.js';
 import { planLaunch } from './launch-plan.js';
+import { removeLeftoverTaskFiles } from './leftover-task-files.js';
 import { readTaskLogs } from './log-reader.js';
 import { DEFAULT_LOG_MAX_BYTES, rotateLogIfOver } from './log-rotation.js';
 import { readProcessLaunchContext } from './proc-environ.js';
@@ -257,6 +259,19 @@ export class ProcessDriver implements RuntimeDriver {
   async recordRestarts(handle: WorkloadHandle, restarts: number): Promise<void> {
     const paths = taskPaths(this.dataDir, handle.ref.taskId);
     await this.records.update(paths.record, parseHandleId(handle.id), (r) => ({ ...r, restarts }));
+  }
+
+  /**
+   * Processes have no networks or volumes; what a removed stack can leave is task directories
+   * whose removal failed. Those no process and no known workload uses are deleted; see
+   * leftover-task-files.ts. `removeVolumes` changes nothing (bind mounts are the user's files).
+   */
+  cleanupStack(stack: string): Promise<StackCleanupReport> {
+    return removeLeftoverTaskFiles(stack, {
+      dataDir: this.dataDir,
+      inUse: (handleId, taskId) => this.watched.has(handleId) || this.starting.has(taskId),
+      idle: (path) => this.records.idle(path),
+    });
   }
 
   /** Stops the log rotation timer. Running tasks are unaffected. */
