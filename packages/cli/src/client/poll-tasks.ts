@@ -1,13 +1,17 @@
 /**
  * Polls a stack's tasks until the caller has seen enough: the loop behind `up --wait`, `up`'s
- * progress and `down`'s wait. Polling (every ~200 ms) rather than following events keeps
+ * progress and `down`'s wait. Polling (every ~100 ms) rather than following events keeps
  * it simple and robust: a missed event can never leave it waiting.
  */
 import type { ControlClient, TaskView } from './control-api.js';
 import { listStackTasks } from './stack-tasks.js';
 
-/** How often the task list is fetched (ms). */
-export const POLL_INTERVAL_MS = 200;
+/**
+ * How often the task list is fetched (ms). Half of it is, on average, added to `up --wait` and
+ * `down` after the stack is ready or gone; one listing of a stack's tasks over the local socket
+ * takes a millisecond or two, so polling this often costs next to nothing.
+ */
+export const POLL_INTERVAL_MS = 100;
 
 /** What ends a watch. */
 export type PollEnd = 'done' | 'timeout' | 'aborted';
