@@ -3,7 +3,7 @@
  * the stack network, named volumes) carries `io.berth.test=<runId>`, so a run cleans up only
  * its own objects, by label.
  */
-import { DEFAULT_RESTART_BACKOFF, type NetworkSpec, type ServiceSpec, type VolumeSpec } from '@berth/api';
+import { defaultServiceSpec, type NetworkSpec, type ServiceSpec, type VolumeSpec } from '@berth/api';
 import type { TaskDescriptor } from '@berth/agent';
 import { TEST_LABEL } from '../support/docker.js';
 import { TEST_IMAGE } from '../support/images.js';
@@ -64,39 +64,15 @@ export class TestStack {
 }
 
 function serviceSpec(name: string, overrides: Partial<ServiceSpec>): ServiceSpec {
+  const base = defaultServiceSpec(name);
   return {
-    name,
+    ...base,
     image: TEST_IMAGE,
     // Tests never pull: a missing image must fail, not reach for a registry.
     pullPolicy: 'never',
-    environment: {},
-    ports: [],
-    expose: [],
-    volumes: [],
     networks: { default: { aliases: [] } },
-    dependsOn: {},
-    restart: { condition: 'none', maxAttempts: 0, windowMs: 0 },
-    stopSignal: 'SIGTERM',
     stopGracePeriodMs: 1_000,
-    init: false,
-    labels: {},
-    profiles: [],
-    secrets: [],
-    configs: [],
-    deploy: {
-      mode: 'replicated',
-      replicas: 1,
-      placement: { constraints: [], spread: [], maxReplicasPerNode: 0 },
-      resources: { limits: {}, reservations: {} },
-      labels: {},
-    },
-    berth: {
-      driver: 'docker',
-      restartBackoff: { ...DEFAULT_RESTART_BACKOFF },
-      unhealthy: 'restart',
-      placementStrategy: 'spread',
-      keepRunningWhenDisconnected: true,
-    },
+    berth: { ...base.berth, keepRunningWhenDisconnected: true },
     ...overrides,
   };
 }

@@ -10,4 +10,5 @@ export * from './spec/assignment.js';
 export * from './spec/log-transfer.js';
 export * from './spec/stack-cleanup.js';
 export * from './spec/workload-hash.js';
+export * from './spec/service-defaults.js';
 export * from './errors.js';

@@ -4,7 +4,7 @@
  * that plays the agents' part by marking assigned tasks running.
  */
 import {
-  DEFAULT_RESTART_BACKOFF,
+  defaultServiceSpec,
   type DeploySpec,
   type NodeInfo,
   type ServiceSpec,
@@ -23,31 +23,11 @@ export type DeployOverrides = Partial<Omit<DeploySpec, 'placement' | 'resources'
 /** A docker service named `name` with one replica and no constraints, ports or reservations. */
 export function svc(name: string, overrides: Partial<Omit<ServiceSpec, 'deploy'>> & { deploy?: DeployOverrides } = {}): ServiceSpec {
   const { deploy = {}, ...rest } = overrides;
+  const base = defaultServiceSpec(name);
   return {
-    name,
+    ...base,
     image: `registry.local/${name}:1`,
-    pullPolicy: 'missing',
-    environment: {},
-    ports: [],
-    expose: [],
-    volumes: [],
-    networks: {},
-    dependsOn: {},
     restart: { condition: 'any', maxAttempts: 0, windowMs: 0 },
-    stopSignal: 'SIGTERM',
-    stopGracePeriodMs: 10_000,
-    init: false,
-    labels: {},
-    profiles: [],
-    secrets: [],
-    configs: [],
-    berth: {
-      driver: 'docker',
-      restartBackoff: { ...DEFAULT_RESTART_BACKOFF },
-      unhealthy: 'restart',
-      placementStrategy: 'spread',
-      keepRunningWhenDisconnected: false,
-    },
     ...rest,
     deploy: {
       mode: deploy.mode ?? 'replicated',

@@ -1,42 +1,17 @@
 // The spec → container-create mapping, table by table; no engine involved.
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_RESTART_BACKOFF, type NetworkSpec, type ServiceSpec, type VolumeSpec } from '@berth/api';
+import { defaultServiceSpec, type NetworkSpec, type ServiceSpec, type VolumeSpec } from '@berth/api';
 import type { TaskDescriptor } from '../runtime.js';
 import { containerSpec, engineNetworkName } from './container-spec.js';
 
 function service(overrides: Partial<ServiceSpec> = {}): ServiceSpec {
+  const base = defaultServiceSpec('web');
   return {
-    name: 'web',
+    ...base,
     image: 'example/web:1',
-    pullPolicy: 'missing',
-    environment: {},
-    ports: [],
-    expose: [],
-    volumes: [],
     networks: { default: { aliases: [] } },
-    dependsOn: {},
     restart: { condition: 'any', maxAttempts: 0, windowMs: 0 },
-    stopSignal: 'SIGTERM',
-    stopGracePeriodMs: 10_000,
-    init: false,
-    labels: {},
-    profiles: [],
-    secrets: [],
-    configs: [],
-    deploy: {
-      mode: 'replicated',
-      replicas: 1,
-      placement: { constraints: [], spread: [], maxReplicasPerNode: 0 },
-      resources: { limits: {}, reservations: {} },
-      labels: {},
-    },
-    berth: {
-      driver: 'docker',
-      restartBackoff: { ...DEFAULT_RESTART_BACKOFF },
-      unhealthy: 'restart',
-      placementStrategy: 'spread',
-      keepRunningWhenDisconnected: true,
-    },
+    berth: { ...base.berth, keepRunningWhenDisconnected: true },
     ...overrides,
   };
 }

@@ -2,43 +2,17 @@
  * Task descriptors for tests of the layers above the runtime seam (runner, supervisor): a full
  * ServiceSpec with neutral defaults, overridable field by field.
  */
-import { DEFAULT_RESTART_BACKOFF, type ServiceSpec } from '@berth/api';
+import { defaultServiceSpec, type ServiceSpec } from '@berth/api';
 import type { TaskDescriptor } from '../runtime.js';
 
 /** A service spec named `name` with berth's defaults and the given overrides. */
 export function fakeServiceSpec(overrides: Partial<ServiceSpec> = {}, name = 'app'): ServiceSpec {
+  const base = defaultServiceSpec(name);
   return {
-    name,
+    ...base,
     image: 'example/app:1',
-    pullPolicy: 'missing',
-    environment: {},
-    ports: [],
-    expose: [],
-    volumes: [],
-    networks: {},
-    dependsOn: {},
     restart: { condition: 'any', maxAttempts: 0, windowMs: 0 },
-    stopSignal: 'SIGTERM',
-    stopGracePeriodMs: 10_000,
-    init: false,
-    labels: {},
-    profiles: [],
-    secrets: [],
-    configs: [],
-    deploy: {
-      mode: 'replicated',
-      replicas: 1,
-      placement: { constraints: [], spread: [], maxReplicasPerNode: 0 },
-      resources: { limits: {}, reservations: {} },
-      labels: {},
-    },
-    berth: {
-      driver: 'docker',
-      restartBackoff: { ...DEFAULT_RESTART_BACKOFF },
-      unhealthy: 'restart',
-      placementStrategy: 'spread',
-      keepRunningWhenDisconnected: true,
-    },
+    berth: { ...base.berth, keepRunningWhenDisconnected: true },
     ...overrides,
   };
 }

@@ -3,44 +3,18 @@
  * the package): task descriptors for process services, and a tracker that kills, by process
  * group, exactly the processes a test started.
  */
-import { DEFAULT_RESTART_BACKOFF, type ServiceSpec } from '@berth/api';
+import { defaultServiceSpec, type ServiceSpec } from '@berth/api';
 import type { TaskDescriptor, WorkloadHandle } from '../runtime.js';
 import { parseHandleId } from './handle-id.js';
 import { readProcStatSync } from './proc-stat.js';
 
 /** A process-driver service spec with the given fields. */
 export function processService(overrides: Partial<ServiceSpec> = {}): ServiceSpec {
+  const base = defaultServiceSpec('app');
   return {
-    name: 'app',
+    ...base,
     pullPolicy: 'never',
-    environment: {},
-    ports: [],
-    expose: [],
-    volumes: [],
-    networks: {},
-    dependsOn: {},
-    restart: { condition: 'none', maxAttempts: 0, windowMs: 0 },
-    stopSignal: 'SIGTERM',
-    stopGracePeriodMs: 10_000,
-    init: false,
-    labels: {},
-    profiles: [],
-    secrets: [],
-    configs: [],
-    deploy: {
-      mode: 'replicated',
-      replicas: 1,
-      placement: { constraints: [], spread: [], maxReplicasPerNode: 0 },
-      resources: { limits: {}, reservations: {} },
-      labels: {},
-    },
-    berth: {
-      driver: 'process',
-      restartBackoff: { ...DEFAULT_RESTART_BACKOFF },
-      unhealthy: 'restart',
-      placementStrategy: 'spread',
-      keepRunningWhenDisconnected: true,
-    },
+    berth: { ...base.berth, driver: 'process', keepRunningWhenDisconnected: true },
     ...overrides,
   };
 }
