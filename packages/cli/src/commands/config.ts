@@ -1,11 +1,9 @@
 /** `berth config`: loads the stack files and prints the normalized stack, or every error. */
 import type { Command } from 'commander';
 import { stringify } from 'yaml';
-import { loadStack } from '@berth/stack';
 import { ExitStatus } from '../exit-status.js';
-import { printDiagnostics } from '../output/print-diagnostics.js';
 import type { Terminal } from '../output/terminal.js';
-import { stackFiles } from '../stack-files.js';
+import { loadStackFiles } from '../load-stack-files.js';
 import { collect } from './options.js';
 
 interface ConfigOptions {
@@ -34,19 +32,13 @@ export function registerConfig(program: Command, term: Terminal, done: (status: 
         done(ExitStatus.USAGE);
         return;
       }
-      const result = loadStack({
-        files: stackFiles(opts.file, process.env, process.cwd()),
-        ...(opts.projectName !== undefined ? { projectName: opts.projectName } : {}),
-        ...(opts.profile !== undefined ? { profiles: opts.profile } : {}),
-        ...(opts.envFile !== undefined ? { envFiles: opts.envFile } : {}),
-      });
-      printDiagnostics(term, result.warnings, result.errors);
-      if (!result.stack) {
+      const stack = loadStackFiles(opts, term);
+      if (!stack) {
         done(ExitStatus.FAILED);
         return;
       }
       if (!opts.quiet) {
-        term.out.write(opts.format === 'json' ? JSON.stringify(result.stack, null, 2) + '\n' : stringify(result.stack, { aliasDuplicateObjects: false }));
+        term.out.write(opts.format === 'json' ? JSON.stringify(stack, null, 2) + '\n' : stringify(stack, { aliasDuplicateObjects: false }));
       }
       done(ExitStatus.OK);
     });

@@ -5,7 +5,6 @@
  * without -d shows progress, then the logs until Ctrl-C, which removes the stack.
  */
 import type { Command } from 'commander';
-import { loadStack } from '@berth/stack';
 import { attachStack } from '../client/attach-stack.js';
 import { withHostOption } from '../client/command-options.js';
 import { parseTimeoutSeconds } from '../client/durations.js';
@@ -17,11 +16,10 @@ import { watchStack } from '../client/watch-stack.js';
 import { ExitStatus } from '../exit-status.js';
 import { changeLines } from '../output/deploy-changes.js';
 import { notReadyLines } from '../output/not-ready-report.js';
-import { printDiagnostics } from '../output/print-diagnostics.js';
 import { ProgressDisplay } from '../output/progress-display.js';
 import { colorsOn } from '../output/stream-kind.js';
 import type { Terminal } from '../output/terminal.js';
-import { stackFiles } from '../stack-files.js';
+import { loadStackFiles } from '../load-stack-files.js';
 import { collect } from './options.js';
 
 interface UpOptions {
@@ -47,19 +45,12 @@ export function registerUp(program: Command, term: Terminal, done: (status: numb
     .option('--timeout <seconds>', 'how long --wait waits (and attached up shows progress before the logs)', '60')
     .action(async (opts: UpOptions) => {
       const timeoutMs = parseTimeoutSeconds(opts.timeout);
-      const result = loadStack({
-        files: stackFiles(opts.file, process.env, process.cwd()),
-        ...(opts.projectName !== undefined ? { projectName: opts.projectName } : {}),
-        ...(opts.profile !== undefined ? { profiles: opts.profile } : {}),
-        ...(opts.envFile !== undefined ? { envFiles: opts.envFile } : {}),
-      });
-      printDiagnostics(term, result.warnings, result.errors);
+      const stack = loadStackFiles(opts, term);
       // An invalid stack never reaches (or starts) the daemon.
-      if (result.stack === undefined) {
+      if (stack === undefined) {
         done(ExitStatus.FAILED);
         return;
       }
-      const stack = result.stack;
       const client = await openControl({ host: opts.host, env: process.env, startDaemon: true, log: (l) => term.err.write(l + '\n') });
       try {
         // Listed before the deploy, to tell the tasks it replaces from the new ones.

@@ -1,11 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_HEALTHCHECK, DEFAULT_STOP_GRACE_PERIOD_MS, type StackSpec } from '@berth/api/domain';
+import { defaultBerthSettings, DEFAULT_HEALTHCHECK, DEFAULT_STOP_GRACE_PERIOD_MS, type StackSpec } from '@berth/api/domain';
 import { Diagnostics } from '../diagnostics.js';
 import { lookupIn } from '../env.js';
 import type { RawMap } from '../raw-model.js';
 import { normalizeStack, type NormalizeContext } from './normalize-stack.js';
-import { defaultBerthSettings } from './x-berth.js';
 
 function context(diag = new Diagnostics()): NormalizeContext {
   const files: Record<string, Record<string, string>> = { '/srv/shop/api.env': { LOG_LEVEL: 'info', DB_HOST: 'wrong' } };

@@ -1,11 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_STOP_GRACE_PERIOD_MS, type ServiceSpec } from '@berth/api/domain';
+import { defaultBerthSettings, DEFAULT_STOP_GRACE_PERIOD_MS, type ServiceSpec } from '@berth/api/domain';
 import { Diagnostics } from '../diagnostics.js';
 import { lookupIn } from '../env.js';
 import type { RawMap } from '../raw-model.js';
 import type { NormalizeContext } from './normalize-context.js';
 import { normalizeService, type StackScope } from './service.js';
-import { defaultBerthSettings } from './x-berth.js';
 
 const scope: StackScope = {
   services: new Set(['web', 'db']),

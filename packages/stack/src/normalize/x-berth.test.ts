@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_RESTART_BACKOFF } from '@berth/api/domain';
+import { defaultBerthSettings, DEFAULT_RESTART_BACKOFF } from '@berth/api/domain';
 import { Diagnostics } from '../diagnostics.js';
 import type { RawValue } from '../raw-model.js';
-import { defaultBerthSettings, normalizeBerthSettings } from './x-berth.js';
+import { normalizeBerthSettings } from './x-berth.js';
 
 const settings = (raw: RawValue | undefined) => {
   const diag = new Diagnostics();

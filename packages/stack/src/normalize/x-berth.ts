@@ -11,7 +11,7 @@
  *   keep_running_when_disconnected: false
  * ```
  */
-import { DEFAULT_RESTART_BACKOFF, type BerthServiceSettings, type RestartBackoffSettings } from '@berth/api/domain';
+import { DEFAULT_RESTART_BACKOFF, defaultBerthSettings, type BerthServiceSettings, type RestartBackoffSettings } from '@berth/api/domain';
 import type { Diagnostics, ModelPath } from '../diagnostics.js';
 import type { RawValue } from '../raw-model.js';
 import { readDurationMs } from './duration.js';
@@ -19,17 +19,6 @@ import { listWords, mapOf, readBoolean, readChoice, readNumber } from './raw-val
 
 const KEYS = new Set(['driver', 'restart_backoff', 'unhealthy', 'placement_strategy', 'keep_running_when_disconnected']);
 const BACKOFF_KEYS = new Set(['initial', 'max', 'multiplier', 'reset_after']);
-
-/** Settings used when a service has no `x-berth` map. */
-export function defaultBerthSettings(): BerthServiceSettings {
-  return {
-    driver: 'docker',
-    restartBackoff: { ...DEFAULT_RESTART_BACKOFF },
-    unhealthy: 'restart',
-    placementStrategy: 'spread',
-    keepRunningWhenDisconnected: false,
-  };
-}
 
 /** Normalizes `x-berth` of a service; `path` points at the `x-berth` key. */
 export function normalizeBerthSettings(raw: RawValue | undefined, path: ModelPath, diag: Diagnostics): BerthServiceSettings {
