@@ -8,6 +8,10 @@ export type ErrorCode =
   | 'NOT_FOUND'
   | 'CONFLICT'
   | 'UNAVAILABLE'
+  /** No valid credential: a wrong join token, a certificate from another CA, no certificate. */
+  | 'UNAUTHENTICATED'
+  /** A valid credential that may not do this: a removed node, a node certificate on Control. */
+  | 'PERMISSION_DENIED'
   | 'INTERNAL';
 
 /** An error with a stable code, readonly context and an optional cause. */

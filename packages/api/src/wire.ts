@@ -9,3 +9,4 @@ export * from './gen/berth/v1/task.js';
 export * from './gen/berth/v1/node.js';
 export * from './gen/berth/v1/agent.js';
 export * from './gen/berth/v1/control.js';
+export * from './gen/berth/v1/cluster.js';

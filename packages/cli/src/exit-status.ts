@@ -10,6 +10,8 @@ export const ExitStatus = {
   USAGE: 2,
   /** The daemon/scheduler or a runtime could not be reached. */
   UNAVAILABLE: 3,
+  /** The scheduler refused the credentials (wrong token or certificate, removed node). */
+  DENIED: 4,
   /** A bug in berth. */
   INTERNAL: 70,
   /** Interrupted by Ctrl-C. */
@@ -24,6 +26,9 @@ export function exitStatusFor(code: ErrorCode): number {
     case 'UNAVAILABLE':
     case 'RUNTIME_UNAVAILABLE':
       return ExitStatus.UNAVAILABLE;
+    case 'UNAUTHENTICATED':
+    case 'PERMISSION_DENIED':
+      return ExitStatus.DENIED;
     case 'INTERNAL':
       return ExitStatus.INTERNAL;
     default:

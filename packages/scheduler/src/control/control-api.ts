@@ -8,7 +8,7 @@
  * Requests are converted to domain values on the way in and answers on the way out; every
  * error leaves as a gRPC status carrying its BerthError code (see `grpc-errors.ts`).
  */
-import { Metadata, type sendUnaryData, type ServerUnaryCall, type ServerWritableStream, type UntypedHandleCall } from '@grpc/grpc-js';
+import { Metadata, status as GrpcStatus, type sendUnaryData, type ServerUnaryCall, type ServerWritableStream, type UntypedHandleCall } from '@grpc/grpc-js';
 import { BerthError, fromProtoStackSpec, isBerthError, toProtoNodeInfo, wire, type StackSpec } from '@berth/api';
 import type { StateStore } from '../store/state-store.js';
 import { planDeploy } from './deploy-plan.js';
@@ -159,7 +159,17 @@ export class ControlApi implements wire.ControlServer {
     unary(callback, () => ({ tasks: listTasks(this.#store, call.request.stack, call.request.service).map(toProtoTask) }));
 
   readonly listNodes = (_call: ServerUnaryCall<wire.ListNodesRequest, wire.ListNodesResponse>, callback: sendUnaryData<wire.ListNodesResponse>): void =>
-    unary(callback, () => ({ nodes: listNodes(this.#store).map(toProtoNodeInfo) }));
+    unary(callback, () => ({ nodes: listNodes(this.#store).map(toProtoNodeInfo), loads: [] }));
+
+  // Not implemented yet (issue 5 work in progress): answered with UNIMPLEMENTED.
+  readonly getJoinToken = (_call: ServerUnaryCall<wire.GetJoinTokenRequest, wire.GetJoinTokenResponse>, callback: sendUnaryData<wire.GetJoinTokenResponse>): void =>
+    callback({ code: GrpcStatus.UNIMPLEMENTED, details: 'join tokens are not implemented yet' });
+  readonly issueCertificate = (_call: ServerUnaryCall<wire.IssueCertificateRequest, wire.IssueCertificateResponse>, callback: sendUnaryData<wire.IssueCertificateResponse>): void =>
+    callback({ code: GrpcStatus.UNIMPLEMENTED, details: 'certificates are not implemented yet' });
+  readonly updateNode = (_call: ServerUnaryCall<wire.UpdateNodeRequest, wire.UpdateNodeResponse>, callback: sendUnaryData<wire.UpdateNodeResponse>): void =>
+    callback({ code: GrpcStatus.UNIMPLEMENTED, details: 'node update is not implemented yet' });
+  readonly removeNode = (_call: ServerUnaryCall<wire.RemoveNodeRequest, wire.RemoveNodeResponse>, callback: sendUnaryData<wire.RemoveNodeResponse>): void =>
+    callback({ code: GrpcStatus.UNIMPLEMENTED, details: 'node rm is not implemented yet' });
 
   readonly scale = (call: ServerUnaryCall<wire.ScaleRequest, wire.ScaleResponse>, callback: sendUnaryData<wire.ScaleResponse>): void =>
     unary(callback, () => {

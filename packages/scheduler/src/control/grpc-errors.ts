@@ -25,6 +25,8 @@ const GRPC_CODE: Readonly<Record<ErrorCode, GrpcStatus>> = {
   NOT_FOUND: GrpcStatus.NOT_FOUND,
   CONFLICT: GrpcStatus.FAILED_PRECONDITION,
   UNAVAILABLE: GrpcStatus.UNAVAILABLE,
+  UNAUTHENTICATED: GrpcStatus.UNAUTHENTICATED,
+  PERMISSION_DENIED: GrpcStatus.PERMISSION_DENIED,
   INTERNAL: GrpcStatus.INTERNAL,
 };
 
@@ -85,6 +87,10 @@ export function fromStatusError(error: ClientStatus, target: string): BerthError
       return new BerthError('INTERNAL', `${where} does not support this request (version mismatch?): ${details}`, { cause: error });
     case GrpcStatus.NOT_FOUND:
       return new BerthError('NOT_FOUND', details, { cause: error });
+    case GrpcStatus.UNAUTHENTICATED:
+      return new BerthError('UNAUTHENTICATED', `${where} refused the credentials: ${details}`, { context: { target }, cause: error });
+    case GrpcStatus.PERMISSION_DENIED:
+      return new BerthError('PERMISSION_DENIED', `${where} refused: ${details}`, { context: { target }, cause: error });
     case GrpcStatus.INVALID_ARGUMENT:
       return new BerthError('USAGE', details, { cause: error });
     case GrpcStatus.FAILED_PRECONDITION:

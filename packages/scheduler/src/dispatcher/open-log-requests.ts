@@ -13,6 +13,8 @@ const ERROR_CODES: Readonly<Record<ErrorCode, true>> = {
   USAGE: true,
   NO_SUITABLE_NODE: true,
   RUNTIME_UNAVAILABLE: true,
+  UNAUTHENTICATED: true,
+  PERMISSION_DENIED: true,
   NOT_FOUND: true,
   CONFLICT: true,
   UNAVAILABLE: true,

@@ -34,7 +34,6 @@ export enum AssignmentSetKind {
 
 /** Agent → scheduler. */
 export interface AgentMessage {
-  /** Numbers 16-31 are kept for cluster join / certificate requests. */
   payload?:
     | { $case: "register"; value: Register }
     | { $case: "heartbeat"; value: Heartbeat }
@@ -46,7 +45,6 @@ export interface AgentMessage {
 
 /** Scheduler → agent. */
 export interface SchedulerMessage {
-  /** Numbers 16-31 are kept for cluster join / certificate replies. */
   payload?:
     | { $case: "registerAck"; value: RegisterAck }
     | { $case: "heartbeatAck"; value: HeartbeatAck }
@@ -59,7 +57,7 @@ export interface SchedulerMessage {
 
 /** First message on every stream: who the agent is and what it already runs. */
 export interface Register {
-  /** Empty on the node's first start; afterwards the id from an earlier RegisterAck. */
+  /** The node id: the common name of the node certificate the stream was opened with. */
   nodeId: string;
   name: string;
   /** Address the scheduler and other nodes reach this node at. */

@@ -21,7 +21,8 @@ import {
   type UntypedServiceImplementation,
 } from "@grpc/grpc-js";
 import { Timestamp } from "../../google/protobuf/timestamp.js";
-import { NodeInfo } from "./node.js";
+import { IssuedCertificate } from "./cluster.js";
+import { NodeAvailability, NodeInfo } from "./node.js";
 import { DeployMode, PortSpec, StackSpec } from "./spec.js";
 import { LogStream, Task } from "./task.js";
 
@@ -32,6 +33,14 @@ export enum ChangeKind {
   UPDATED = 2,
   UNCHANGED = 3,
   REMOVED = 4,
+  UNRECOGNIZED = -1,
+}
+
+/** Which kind of certificate to issue. */
+export enum CertificateRole {
+  UNSPECIFIED = 0,
+  /** ADMIN - May call the Control API over TCP. */
+  ADMIN = 1,
   UNRECOGNIZED = -1,
 }
 
@@ -142,6 +151,82 @@ export interface ListNodesRequest {
 /** Nodes, by name. */
 export interface ListNodesResponse {
   nodes: NodeInfo[];
+  /** What runs on each node, in the order of `nodes`. */
+  loads: NodeLoad[];
+}
+
+/** What the scheduler has placed on one node. */
+export interface NodeLoad {
+  nodeId: string;
+  /** Tasks placed on the node and desired running. */
+  tasks: number;
+  /** Of those, how many the agent reports running. */
+  running: number;
+  /** Sum of the reservations (deploy.resources.reservations) of those tasks. */
+  reservedCpus: number;
+  reservedMemoryBytes: number;
+  /** When the node was last heard from; unset if never. */
+  lastHeartbeat?: Date | undefined;
+}
+
+/** Ask for the worker join token. */
+export interface GetJoinTokenRequest {
+  /** Make a new token; the old one stops working at once (nodes already joined are unaffected). */
+  rotate: boolean;
+}
+
+/** The worker join token. */
+export interface GetJoinTokenResponse {
+  token: string;
+  /** sha256 of the cluster CA certificate (DER), 64 hex characters. */
+  caFingerprint: string;
+}
+
+/** A CSR to sign. */
+export interface IssueCertificateRequest {
+  role: CertificateRole;
+  /** PKCS#10 request, PEM; its common name becomes the certificate's. */
+  csrPem: string;
+  /** Validity in days; 0 = the default (90). */
+  validityDays: number;
+}
+
+/** The signed certificate. */
+export interface IssueCertificateResponse {
+  certificate?: IssuedCertificate | undefined;
+}
+
+/** Change a node. `node` is an id, a unique id prefix, or a name. */
+export interface UpdateNodeRequest {
+  node: string;
+  labelsAdd: { [key: string]: string };
+  labelsRemove: string[];
+  /** UNSPECIFIED = unchanged. */
+  availability: NodeAvailability;
+}
+
+export interface UpdateNodeRequest_LabelsAddEntry {
+  key: string;
+  value: string;
+}
+
+/** The node after the change. */
+export interface UpdateNodeResponse {
+  node?: NodeInfo | undefined;
+}
+
+/** Remove a node. `node` is an id, a unique id prefix, or a name. */
+export interface RemoveNodeRequest {
+  node: string;
+  /** Remove it even while it is ready (its agent is then refused and its tasks move). */
+  force: boolean;
+}
+
+/** What was removed. */
+export interface RemoveNodeResponse {
+  nodeId: string;
+  /** Tasks that were on it and will be placed elsewhere. */
+  tasksMoved: number;
 }
 
 /** A service's new replica count. */
@@ -1179,13 +1264,16 @@ export const ListNodesRequest: MessageFns<ListNodesRequest> = {
 };
 
 function createBaseListNodesResponse(): ListNodesResponse {
-  return { nodes: [] };
+  return { nodes: [], loads: [] };
 }
 
 export const ListNodesResponse: MessageFns<ListNodesResponse> = {
   encode(message: ListNodesResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     for (const v of message.nodes) {
       NodeInfo.encode(v!, writer.uint32(10).fork()).join();
+    }
+    for (const v of message.loads) {
+      NodeLoad.encode(v!, writer.uint32(18).fork()).join();
     }
     return writer;
   },
@@ -1211,6 +1299,14 @@ export const ListNodesResponse: MessageFns<ListNodesResponse> = {
             message.nodes.push(NodeInfo.decode(reader, reader.uint32()));
             continue;
           }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.loads.push(NodeLoad.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1229,6 +1325,742 @@ export const ListNodesResponse: MessageFns<ListNodesResponse> = {
   fromPartial<I extends Exact<DeepPartial<ListNodesResponse>, I>>(object: I): ListNodesResponse {
     const message = createBaseListNodesResponse();
     message.nodes = object.nodes?.map((e) => NodeInfo.fromPartial(e)) || [];
+    message.loads = object.loads?.map((e) => NodeLoad.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseNodeLoad(): NodeLoad {
+  return { nodeId: "", tasks: 0, running: 0, reservedCpus: 0, reservedMemoryBytes: 0, lastHeartbeat: undefined };
+}
+
+export const NodeLoad: MessageFns<NodeLoad> = {
+  encode(message: NodeLoad, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.nodeId !== "") {
+      writer.uint32(10).string(message.nodeId);
+    }
+    if (message.tasks !== 0) {
+      writer.uint32(16).uint32(message.tasks);
+    }
+    if (message.running !== 0) {
+      writer.uint32(24).uint32(message.running);
+    }
+    if (message.reservedCpus !== 0) {
+      writer.uint32(33).double(message.reservedCpus);
+    }
+    if (message.reservedMemoryBytes !== 0) {
+      writer.uint32(40).uint64(message.reservedMemoryBytes);
+    }
+    if (message.lastHeartbeat !== undefined) {
+      Timestamp.encode(toTimestamp(message.lastHeartbeat), writer.uint32(50).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): NodeLoad {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseNodeLoad();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.nodeId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.tasks = reader.uint32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.running = reader.uint32();
+            continue;
+          }
+          case 4: {
+            if (tag !== 33) {
+              break;
+            }
+
+            message.reservedCpus = reader.double();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.reservedMemoryBytes = longToNumber(reader.uint64());
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.lastHeartbeat = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<NodeLoad>, I>>(base?: I): NodeLoad {
+    return NodeLoad.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<NodeLoad>, I>>(object: I): NodeLoad {
+    const message = createBaseNodeLoad();
+    message.nodeId = object.nodeId ?? "";
+    message.tasks = object.tasks ?? 0;
+    message.running = object.running ?? 0;
+    message.reservedCpus = object.reservedCpus ?? 0;
+    message.reservedMemoryBytes = object.reservedMemoryBytes ?? 0;
+    message.lastHeartbeat = object.lastHeartbeat ?? undefined;
+    return message;
+  },
+};
+
+function createBaseGetJoinTokenRequest(): GetJoinTokenRequest {
+  return { rotate: false };
+}
+
+export const GetJoinTokenRequest: MessageFns<GetJoinTokenRequest> = {
+  encode(message: GetJoinTokenRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.rotate !== false) {
+      writer.uint32(8).bool(message.rotate);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetJoinTokenRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetJoinTokenRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.rotate = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<GetJoinTokenRequest>, I>>(base?: I): GetJoinTokenRequest {
+    return GetJoinTokenRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetJoinTokenRequest>, I>>(object: I): GetJoinTokenRequest {
+    const message = createBaseGetJoinTokenRequest();
+    message.rotate = object.rotate ?? false;
+    return message;
+  },
+};
+
+function createBaseGetJoinTokenResponse(): GetJoinTokenResponse {
+  return { token: "", caFingerprint: "" };
+}
+
+export const GetJoinTokenResponse: MessageFns<GetJoinTokenResponse> = {
+  encode(message: GetJoinTokenResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.token !== "") {
+      writer.uint32(10).string(message.token);
+    }
+    if (message.caFingerprint !== "") {
+      writer.uint32(18).string(message.caFingerprint);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetJoinTokenResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetJoinTokenResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.token = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.caFingerprint = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<GetJoinTokenResponse>, I>>(base?: I): GetJoinTokenResponse {
+    return GetJoinTokenResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetJoinTokenResponse>, I>>(object: I): GetJoinTokenResponse {
+    const message = createBaseGetJoinTokenResponse();
+    message.token = object.token ?? "";
+    message.caFingerprint = object.caFingerprint ?? "";
+    return message;
+  },
+};
+
+function createBaseIssueCertificateRequest(): IssueCertificateRequest {
+  return { role: 0, csrPem: "", validityDays: 0 };
+}
+
+export const IssueCertificateRequest: MessageFns<IssueCertificateRequest> = {
+  encode(message: IssueCertificateRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.role !== 0) {
+      writer.uint32(8).int32(message.role);
+    }
+    if (message.csrPem !== "") {
+      writer.uint32(18).string(message.csrPem);
+    }
+    if (message.validityDays !== 0) {
+      writer.uint32(24).uint32(message.validityDays);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): IssueCertificateRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseIssueCertificateRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.role = reader.int32() as any;
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.csrPem = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.validityDays = reader.uint32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<IssueCertificateRequest>, I>>(base?: I): IssueCertificateRequest {
+    return IssueCertificateRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<IssueCertificateRequest>, I>>(object: I): IssueCertificateRequest {
+    const message = createBaseIssueCertificateRequest();
+    message.role = object.role ?? 0;
+    message.csrPem = object.csrPem ?? "";
+    message.validityDays = object.validityDays ?? 0;
+    return message;
+  },
+};
+
+function createBaseIssueCertificateResponse(): IssueCertificateResponse {
+  return { certificate: undefined };
+}
+
+export const IssueCertificateResponse: MessageFns<IssueCertificateResponse> = {
+  encode(message: IssueCertificateResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.certificate !== undefined) {
+      IssuedCertificate.encode(message.certificate, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): IssueCertificateResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseIssueCertificateResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.certificate = IssuedCertificate.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<IssueCertificateResponse>, I>>(base?: I): IssueCertificateResponse {
+    return IssueCertificateResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<IssueCertificateResponse>, I>>(object: I): IssueCertificateResponse {
+    const message = createBaseIssueCertificateResponse();
+    message.certificate = (object.certificate !== undefined && object.certificate !== null)
+      ? IssuedCertificate.fromPartial(object.certificate)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseUpdateNodeRequest(): UpdateNodeRequest {
+  return { node: "", labelsAdd: {}, labelsRemove: [], availability: 0 };
+}
+
+export const UpdateNodeRequest: MessageFns<UpdateNodeRequest> = {
+  encode(message: UpdateNodeRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.node !== "") {
+      writer.uint32(10).string(message.node);
+    }
+    globalThis.Object.entries(message.labelsAdd).forEach(([key, value]: [string, string]) => {
+      UpdateNodeRequest_LabelsAddEntry.encode({ key: key as any, value }, writer.uint32(18).fork()).join();
+    });
+    for (const v of message.labelsRemove) {
+      writer.uint32(26).string(v!);
+    }
+    if (message.availability !== 0) {
+      writer.uint32(32).int32(message.availability);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UpdateNodeRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUpdateNodeRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.node = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            const entry2 = UpdateNodeRequest_LabelsAddEntry.decode(reader, reader.uint32());
+            if (entry2.value !== undefined) {
+              message.labelsAdd[entry2.key] = entry2.value;
+            }
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.labelsRemove.push(reader.string());
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.availability = reader.int32() as any;
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<UpdateNodeRequest>, I>>(base?: I): UpdateNodeRequest {
+    return UpdateNodeRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<UpdateNodeRequest>, I>>(object: I): UpdateNodeRequest {
+    const message = createBaseUpdateNodeRequest();
+    message.node = object.node ?? "";
+    message.labelsAdd = (globalThis.Object.entries(object.labelsAdd ?? {}) as [string, string][]).reduce(
+      (acc: { [key: string]: string }, [key, value]: [string, string]) => {
+        if (value !== undefined) {
+          acc[key] = globalThis.String(value);
+        }
+        return acc;
+      },
+      {},
+    );
+    message.labelsRemove = object.labelsRemove?.map((e) => e) || [];
+    message.availability = object.availability ?? 0;
+    return message;
+  },
+};
+
+function createBaseUpdateNodeRequest_LabelsAddEntry(): UpdateNodeRequest_LabelsAddEntry {
+  return { key: "", value: "" };
+}
+
+export const UpdateNodeRequest_LabelsAddEntry: MessageFns<UpdateNodeRequest_LabelsAddEntry> = {
+  encode(message: UpdateNodeRequest_LabelsAddEntry, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.key !== "") {
+      writer.uint32(10).string(message.key);
+    }
+    if (message.value !== "") {
+      writer.uint32(18).string(message.value);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UpdateNodeRequest_LabelsAddEntry {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUpdateNodeRequest_LabelsAddEntry();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.key = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.value = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<UpdateNodeRequest_LabelsAddEntry>, I>>(
+    base?: I,
+  ): UpdateNodeRequest_LabelsAddEntry {
+    return UpdateNodeRequest_LabelsAddEntry.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<UpdateNodeRequest_LabelsAddEntry>, I>>(
+    object: I,
+  ): UpdateNodeRequest_LabelsAddEntry {
+    const message = createBaseUpdateNodeRequest_LabelsAddEntry();
+    message.key = object.key ?? "";
+    message.value = object.value ?? "";
+    return message;
+  },
+};
+
+function createBaseUpdateNodeResponse(): UpdateNodeResponse {
+  return { node: undefined };
+}
+
+export const UpdateNodeResponse: MessageFns<UpdateNodeResponse> = {
+  encode(message: UpdateNodeResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.node !== undefined) {
+      NodeInfo.encode(message.node, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UpdateNodeResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUpdateNodeResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.node = NodeInfo.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<UpdateNodeResponse>, I>>(base?: I): UpdateNodeResponse {
+    return UpdateNodeResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<UpdateNodeResponse>, I>>(object: I): UpdateNodeResponse {
+    const message = createBaseUpdateNodeResponse();
+    message.node = (object.node !== undefined && object.node !== null) ? NodeInfo.fromPartial(object.node) : undefined;
+    return message;
+  },
+};
+
+function createBaseRemoveNodeRequest(): RemoveNodeRequest {
+  return { node: "", force: false };
+}
+
+export const RemoveNodeRequest: MessageFns<RemoveNodeRequest> = {
+  encode(message: RemoveNodeRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.node !== "") {
+      writer.uint32(10).string(message.node);
+    }
+    if (message.force !== false) {
+      writer.uint32(16).bool(message.force);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RemoveNodeRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRemoveNodeRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.node = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.force = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<RemoveNodeRequest>, I>>(base?: I): RemoveNodeRequest {
+    return RemoveNodeRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RemoveNodeRequest>, I>>(object: I): RemoveNodeRequest {
+    const message = createBaseRemoveNodeRequest();
+    message.node = object.node ?? "";
+    message.force = object.force ?? false;
+    return message;
+  },
+};
+
+function createBaseRemoveNodeResponse(): RemoveNodeResponse {
+  return { nodeId: "", tasksMoved: 0 };
+}
+
+export const RemoveNodeResponse: MessageFns<RemoveNodeResponse> = {
+  encode(message: RemoveNodeResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.nodeId !== "") {
+      writer.uint32(10).string(message.nodeId);
+    }
+    if (message.tasksMoved !== 0) {
+      writer.uint32(16).uint32(message.tasksMoved);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RemoveNodeResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRemoveNodeResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.nodeId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.tasksMoved = reader.uint32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create<I extends Exact<DeepPartial<RemoveNodeResponse>, I>>(base?: I): RemoveNodeResponse {
+    return RemoveNodeResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RemoveNodeResponse>, I>>(object: I): RemoveNodeResponse {
+    const message = createBaseRemoveNodeResponse();
+    message.nodeId = object.nodeId ?? "";
+    message.tasksMoved = object.tasksMoved ?? 0;
     return message;
   },
 };
@@ -2022,6 +2854,49 @@ export const ControlService = {
     responseSerialize: (value: EventsResponse): Buffer => Buffer.from(EventsResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): EventsResponse => EventsResponse.decode(value),
   },
+  /** The worker join token (`berth token`); with rotate, a new one that invalidates the old. */
+  getJoinToken: {
+    path: "/berth.v1.Control/GetJoinToken" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: GetJoinTokenRequest): Buffer => Buffer.from(GetJoinTokenRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetJoinTokenRequest => GetJoinTokenRequest.decode(value),
+    responseSerialize: (value: GetJoinTokenResponse): Buffer =>
+      Buffer.from(GetJoinTokenResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): GetJoinTokenResponse => GetJoinTokenResponse.decode(value),
+  },
+  /** Sign a CSR with the cluster CA (`berth cert create --admin`). */
+  issueCertificate: {
+    path: "/berth.v1.Control/IssueCertificate" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: IssueCertificateRequest): Buffer =>
+      Buffer.from(IssueCertificateRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): IssueCertificateRequest => IssueCertificateRequest.decode(value),
+    responseSerialize: (value: IssueCertificateResponse): Buffer =>
+      Buffer.from(IssueCertificateResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): IssueCertificateResponse => IssueCertificateResponse.decode(value),
+  },
+  /** Change a node's labels or availability. */
+  updateNode: {
+    path: "/berth.v1.Control/UpdateNode" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: UpdateNodeRequest): Buffer => Buffer.from(UpdateNodeRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): UpdateNodeRequest => UpdateNodeRequest.decode(value),
+    responseSerialize: (value: UpdateNodeResponse): Buffer => Buffer.from(UpdateNodeResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): UpdateNodeResponse => UpdateNodeResponse.decode(value),
+  },
+  /** Remove a node from the cluster and revoke its certificate; its tasks move elsewhere. */
+  removeNode: {
+    path: "/berth.v1.Control/RemoveNode" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: RemoveNodeRequest): Buffer => Buffer.from(RemoveNodeRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): RemoveNodeRequest => RemoveNodeRequest.decode(value),
+    responseSerialize: (value: RemoveNodeResponse): Buffer => Buffer.from(RemoveNodeResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): RemoveNodeResponse => RemoveNodeResponse.decode(value),
+  },
 } as const;
 
 export interface ControlServer extends UntypedServiceImplementation {
@@ -2039,6 +2914,14 @@ export interface ControlServer extends UntypedServiceImplementation {
   logs: handleServerStreamingCall<LogsRequest, LogsResponse>;
   /** What happens in the cluster, as it happens. */
   events: handleServerStreamingCall<EventsRequest, EventsResponse>;
+  /** The worker join token (`berth token`); with rotate, a new one that invalidates the old. */
+  getJoinToken: handleUnaryCall<GetJoinTokenRequest, GetJoinTokenResponse>;
+  /** Sign a CSR with the cluster CA (`berth cert create --admin`). */
+  issueCertificate: handleUnaryCall<IssueCertificateRequest, IssueCertificateResponse>;
+  /** Change a node's labels or availability. */
+  updateNode: handleUnaryCall<UpdateNodeRequest, UpdateNodeResponse>;
+  /** Remove a node from the cluster and revoke its certificate; its tasks move elsewhere. */
+  removeNode: handleUnaryCall<RemoveNodeRequest, RemoveNodeResponse>;
 }
 
 export interface ControlClient extends Client {
@@ -2160,6 +3043,70 @@ export interface ControlClient extends Client {
     metadata?: Metadata,
     options?: Partial<CallOptions>,
   ): ClientReadableStream<EventsResponse>;
+  /** The worker join token (`berth token`); with rotate, a new one that invalidates the old. */
+  getJoinToken(
+    request: GetJoinTokenRequest,
+    callback: (error: ServiceError | null, response: GetJoinTokenResponse) => void,
+  ): ClientUnaryCall;
+  getJoinToken(
+    request: GetJoinTokenRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: GetJoinTokenResponse) => void,
+  ): ClientUnaryCall;
+  getJoinToken(
+    request: GetJoinTokenRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: GetJoinTokenResponse) => void,
+  ): ClientUnaryCall;
+  /** Sign a CSR with the cluster CA (`berth cert create --admin`). */
+  issueCertificate(
+    request: IssueCertificateRequest,
+    callback: (error: ServiceError | null, response: IssueCertificateResponse) => void,
+  ): ClientUnaryCall;
+  issueCertificate(
+    request: IssueCertificateRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: IssueCertificateResponse) => void,
+  ): ClientUnaryCall;
+  issueCertificate(
+    request: IssueCertificateRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: IssueCertificateResponse) => void,
+  ): ClientUnaryCall;
+  /** Change a node's labels or availability. */
+  updateNode(
+    request: UpdateNodeRequest,
+    callback: (error: ServiceError | null, response: UpdateNodeResponse) => void,
+  ): ClientUnaryCall;
+  updateNode(
+    request: UpdateNodeRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: UpdateNodeResponse) => void,
+  ): ClientUnaryCall;
+  updateNode(
+    request: UpdateNodeRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: UpdateNodeResponse) => void,
+  ): ClientUnaryCall;
+  /** Remove a node from the cluster and revoke its certificate; its tasks move elsewhere. */
+  removeNode(
+    request: RemoveNodeRequest,
+    callback: (error: ServiceError | null, response: RemoveNodeResponse) => void,
+  ): ClientUnaryCall;
+  removeNode(
+    request: RemoveNodeRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: RemoveNodeResponse) => void,
+  ): ClientUnaryCall;
+  removeNode(
+    request: RemoveNodeRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: RemoveNodeResponse) => void,
+  ): ClientUnaryCall;
 }
 
 export const ControlClient = makeGenericClientConstructor(ControlService, "berth.v1.Control") as unknown as {
