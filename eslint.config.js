@@ -26,8 +26,8 @@ export default tseslint.config(
         {
           patterns: [
             {
-              group: ['@berth/*/*', '!@berth/api/domain'],
-              message: "Import another package only through its index ('@berth/<pkg>', or the light '@berth/api/domain').",
+              group: ['@berth/*/*', '!@berth/api/domain', '!@berth/api/pki'],
+              message: "Import another package only through its index ('@berth/<pkg>', the light '@berth/api/domain', or '@berth/api/pki').",
             },
             {
               regex: '^(\\.\\./)+(\\.\\./)?(api|stack|agent|scheduler|cli)/',

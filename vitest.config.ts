@@ -10,6 +10,7 @@ export default defineConfig({
   resolve: {
     alias: [
       { find: /^@berth\/api\/domain$/, replacement: src('api', 'domain') },
+      { find: /^@berth\/api\/pki$/, replacement: src('api', 'pki/index') },
       { find: /^@berth\/api$/, replacement: pkg('api') },
       { find: /^@berth\/stack$/, replacement: pkg('stack') },
       { find: /^@berth\/agent$/, replacement: pkg('agent') },
