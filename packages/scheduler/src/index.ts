@@ -75,10 +75,11 @@ export {
   DEFAULT_ASSIGNMENT_BATCH_MS,
   DEFAULT_HEARTBEAT_PERIOD_MS,
   DEFAULT_MISSED_HEARTBEATS,
+  FENCE_MARGIN_MS,
   type DispatcherOptions,
   type DispatcherSettings,
 } from './dispatcher/dispatcher-options.js';
-export type { DispatcherEvents, DispatcherProblem, NodeDisconnected, NodeRegistered } from './dispatcher/dispatcher-events.js';
+export type { DispatcherEvents, DispatcherProblem, NodeDisconnected, NodeRegistered, TasksLost } from './dispatcher/dispatcher-events.js';
 
 // ---- the Control API
 export { ControlApi, type ControlApiOptions } from './control/control-api.js';
@@ -108,3 +109,36 @@ export type {
 
 // ---- the whole scheduler
 export { Scheduler, CONTROL_SOCKET_FILE, DEFAULT_AGENT_LISTEN, type SchedulerOptions } from './scheduler.js';
+
+// ---- the Control API's cluster calls (issue 5)
+export type { ControlAuthority } from './control/control-authority.js';
+export type { ControlTlsMaterial } from './control/control-credentials.js';
+export type {
+  CertificateRequest,
+  IssuedCertificateView,
+  JoinTokenView,
+  NodeLoad,
+  NodeRemoval,
+  NodeUpdate,
+} from './control/views.js';
+
+// ---- the cluster authority (issue 5: secure joining)
+export {
+  ClusterAuthority,
+  NODE_ID_PATTERN,
+  type ClusterAuthorityOptions,
+  type IssuedCertificate,
+  type JoinRequest,
+  type JoinResult,
+} from './security/cluster-authority.js';
+export { clusterService, type ClusterServiceOptions } from './security/cluster-service.js';
+export { SchedulerCertificate, SCHEDULER_COMMON_NAME } from './security/scheduler-certificate.js';
+export { PKI_DIR, CA_CERT_FILE, CA_KEY_FILE, JOIN_SECRET_FILE, REVOKED_FILE } from './security/pki-files.js';
+export {
+  streamAuthorizer,
+  streamVerdict,
+  type AuthorizeStream,
+  type StreamPeer,
+  type StreamVerdict,
+} from './dispatcher/stream-authorization.js';
+export type { StreamRefused } from './dispatcher/dispatcher-events.js';

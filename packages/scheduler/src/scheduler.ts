@@ -1,11 +1,12 @@
 /**
- * The scheduler process, wired: the state store, the dispatcher on a grpc-js server for the
- * agents, the reconcile loop, and the Control API on a unix socket (and optionally TCP). The
+ * The scheduler process, wired: the cluster authority (CA, join token, revocations), the
+ * dispatcher and the Cluster service on a grpc-js TLS server for the agents, the reconcile
+ * loop, and the Control API on a unix socket (and optionally TCP with TLS, admins only). The
  * parts do not call each other; each watches the store and writes back. This file only
  * starts them in order and stops them in reverse.
  *
- *   agents ──gRPC──▶ dispatcher ──┐                 ┌── reconcile loop
- *                                 ├──▶ state store ◀┤
+ *   agents ──mTLS──▶ dispatcher ──┐                 ┌── reconcile loop
+ *   (Join, Renew ──▶ authority)   ├──▶ state store ◀┤
  *   CLI ──unix socket──▶ control ─┘                 └── (store events)
  *
  * Restart: the SQLite store brings back every stack, task and node as they were. Nodes keep
@@ -14,12 +15,15 @@
  * round sees the world as it was: nothing running is stopped or restarted.
  */
 import path from 'node:path';
-import { Server, ServerCredentials } from '@grpc/grpc-js';
+import { Server, type ServerCredentials } from '@grpc/grpc-js';
 import { BerthError, wire } from '@berth/api';
 import { ControlApi } from './control/control-api.js';
 import { serveControl, type ControlServerHandle } from './control/serve-control.js';
 import { ReconcileLoop, type ReconcileLoopOptions } from './controller/reconcile-loop.js';
 import { Dispatcher } from './dispatcher/dispatcher.js';
+import { streamAuthorizer } from './dispatcher/stream-authorization.js';
+import { ClusterAuthority } from './security/cluster-authority.js';
+import { clusterService } from './security/cluster-service.js';
 import { MemoryStateStore } from './store/memory-store.js';
 import type { StateStore } from './store/state-store.js';
 import { SqliteStateStore } from './store/sqlite-store.js';
@@ -42,26 +46,36 @@ export interface SchedulerOptions {
    * without this (and without `controlTcp`) no Control API is served.
    */
   controlSocket?: string;
-  /** Also serve the Control API on this `host:port` (plain text: a trusted network only). */
+  /** Also serve the Control API on this `host:port`: TLS, and only for admin certificates of the cluster CA. */
   controlTcp?: string;
+  /** Validity of the node certificates it issues and of its own (ms); default 90 days (tests use short ones). */
+  certificateValidityMs?: number;
   /** Heartbeat period announced to agents (ms); default the dispatcher's (1 s). */
   heartbeatPeriodMs?: number;
   /** Periods without a heartbeat before a node is down; default the dispatcher's (3). */
   missedHeartbeats?: number;
+  /** Silence past the grace before a down node's tasks are replaced (ms); default the dispatcher's FENCE_MARGIN_MS (1 s). */
+  fenceMarginMs?: number;
   /** Reconcile loop settings (tests inject its clock and ids). */
   reconcile?: Omit<ReconcileLoopOptions, 'log'>;
   /** One line per notable event: registrations, nodes down, rounds that changed something, failures. */
   log?: (line: string) => void;
 }
 
-/** Binds `server` to `address` (plain text); resolves with the bound port. */
-function bind(server: Server, address: string): Promise<number> {
+/** Binds `server` to `address` with `credentials`; resolves with the bound port. */
+function bind(server: Server, address: string, credentials: ServerCredentials): Promise<number> {
   return new Promise((resolve, reject) => {
-    server.bindAsync(address, ServerCredentials.createInsecure(), (error, port) => {
+    server.bindAsync(address, credentials, (error, port) => {
       if (error) reject(new BerthError('UNAVAILABLE', `cannot listen for agents on ${address}: ${error.message}`, { cause: error }));
       else resolve(port);
     });
   });
+}
+
+/** The host part of `host:port` (`[::1]:7400` → `[::1]`). */
+function hostOf(address: string): string {
+  const colon = address.lastIndexOf(':');
+  return colon < 0 ? address : address.slice(0, colon);
 }
 
 /** `host:port` with the bound port in place of a requested 0. */
@@ -94,14 +108,18 @@ function openStore(options: SchedulerOptions, log: (line: string) => void): Stat
 }
 
 /** The dispatcher with the heartbeat settings of `options`, its events going to `log`. */
-function startDispatcher(store: StateStore, options: SchedulerOptions, log: (line: string) => void): Dispatcher {
+function startDispatcher(store: StateStore, authority: ClusterAuthority, options: SchedulerOptions, log: (line: string) => void): Dispatcher {
   const dispatcher = new Dispatcher(store, {
     ...(options.heartbeatPeriodMs !== undefined ? { heartbeatPeriodMs: options.heartbeatPeriodMs } : {}),
     ...(options.missedHeartbeats !== undefined ? { missedHeartbeats: options.missedHeartbeats } : {}),
+    ...(options.fenceMarginMs !== undefined ? { fenceMarginMs: options.fenceMarginMs } : {}),
+    authorize: streamAuthorizer((nodeId) => authority.isRevoked(nodeId)),
   });
+  dispatcher.on('refused', (e) => log(`refused agent stream from ${e.peer}: ${e.message}`));
   dispatcher.on('registered', (e) => log(`node ${e.nodeId} registered from ${e.peer}; sent ${e.assignments} assignments`));
   dispatcher.on('disconnected', (e) => log(`node ${e.nodeId} disconnected: ${e.why}`));
   dispatcher.on('nodesDown', (ids) => log(`nodes down (silent for ${dispatcher.settings.graceMs} ms): ${ids.join(', ')}`));
+  dispatcher.on('tasksLost', (e) => log(`node ${e.nodeId} silent for ${(e.silentMs / 1000).toFixed(1)} s: lease expired, ${e.taskIds.length} tasks lost and replaced`));
   dispatcher.on('problem', (p) => log(`dispatcher: ${p.message}${p.error !== undefined ? `: ${String(p.error)}` : ''}`));
   return dispatcher;
 }
@@ -113,6 +131,8 @@ export class Scheduler {
   private constructor(
     /** The state store every part shares. */
     readonly store: StateStore,
+    /** The cluster CA, the join token and the revoked node ids. */
+    readonly authority: ClusterAuthority,
     readonly dispatcher: Dispatcher,
     readonly loop: ReconcileLoop,
     private readonly agentServer: Server,
@@ -137,7 +157,15 @@ export class Scheduler {
     const store = openStore(options, log);
     const undo: Array<() => unknown> = [() => store.close()];
     try {
-      const dispatcher = startDispatcher(store, options, log);
+      const requested = options.agentListen ?? DEFAULT_AGENT_LISTEN;
+      const authority = await ClusterAuthority.open({
+        log,
+        serverHosts: [hostOf(requested)],
+        ...(options.dataDir !== undefined ? { dataDir: options.dataDir } : {}),
+        ...(options.certificateValidityMs !== undefined ? { certificateValidityMs: options.certificateValidityMs } : {}),
+      });
+      undo.push(() => authority.close());
+      const dispatcher = startDispatcher(store, authority, options, log);
       undo.push(() => dispatcher.close());
 
       // The Control API before anything that can write: a second scheduler on the same data dir
@@ -149,12 +177,14 @@ export class Scheduler {
           store,
           requestLogs: (taskId, request, signal) => dispatcher.requestLogs(taskId, request, signal),
           cleanupStack: (stack, cleanup) => dispatcher.cleanupStack(stack, cleanup),
+          authority,
           log,
         });
         const served = await serveControl({
           api,
           ...(socketPath !== undefined ? { socketPath } : {}),
-          ...(options.controlTcp !== undefined ? { tcp: options.controlTcp } : {}),
+          ...(options.controlTcp !== undefined ? { tcp: options.controlTcp, tcpCredentials: authority.controlServerCredentials() } : {}),
+          onRefused: (peer, reason) => log(`refused control call from ${peer}: ${reason}`),
         });
         undo.push(() => served.close());
         control = served;
@@ -162,9 +192,9 @@ export class Scheduler {
 
       const agentServer = new Server();
       agentServer.addService(wire.AgentService, dispatcher.service);
+      agentServer.addService(wire.ClusterService, clusterService({ authority, log }));
       undo.push(() => agentServer.forceShutdown());
-      const requested = options.agentListen ?? DEFAULT_AGENT_LISTEN;
-      const agentAddress = boundAddress(requested, await bind(agentServer, requested));
+      const agentAddress = boundAddress(requested, await bind(agentServer, requested, authority.agentServerCredentials()));
 
       const loop = new ReconcileLoop(store, { ...options.reconcile, log });
       loop.start();
@@ -179,7 +209,7 @@ export class Scheduler {
         `ready: ${endpoints.join(', ')}; ` +
           `${store.stacks().length} stacks, ${store.taskCount} tasks, ${store.nodes().length} nodes`,
       );
-      return new Scheduler(store, dispatcher, loop, agentServer, agentAddress, control);
+      return new Scheduler(store, authority, dispatcher, loop, agentServer, agentAddress, control);
     } catch (error) {
       for (const step of undo.reverse()) {
         try {
@@ -206,6 +236,7 @@ export class Scheduler {
     this.loop.stop();
     this.dispatcher.close();
     await shutdown(this.agentServer);
+    this.authority.close();
     this.store.close();
   }
 }

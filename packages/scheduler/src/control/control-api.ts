@@ -8,20 +8,24 @@
  * Requests are converted to domain values on the way in and answers on the way out; every
  * error leaves as a gRPC status carrying its BerthError code (see `grpc-errors.ts`).
  */
-import { Metadata, status as GrpcStatus, type sendUnaryData, type ServerUnaryCall, type ServerWritableStream, type UntypedHandleCall } from '@grpc/grpc-js';
+import { Metadata, type sendUnaryData, type ServerUnaryCall, type ServerWritableStream, type UntypedHandleCall } from '@grpc/grpc-js';
 import { BerthError, fromProtoStackSpec, isBerthError, toProtoNodeInfo, wire, type StackSpec } from '@berth/api';
 import type { StateStore } from '../store/state-store.js';
+import { requireAuthority, type ControlAuthority } from './control-authority.js';
 import { planDeploy } from './deploy-plan.js';
 import { toStatusError } from './grpc-errors.js';
 import { fanInLogs, type RequestLogs, type TaskLogFailure } from './log-fan-in.js';
+import { nodeLoads } from './node-loads.js';
+import { checkNodeRemoval, nodeUpdatePatch, resolveNode } from './node-ops.js';
 import { planScale } from './scale-plan.js';
 import { failStream, msUntilDeadline, OpenStreams, writeWithBackpressure } from './server-streams.js';
 import { waitForStackSettled } from './stack-settled.js';
 import { stackInvalidError, stackProblems } from './stack-validation.js';
 import { watchStoreEvents } from './store-event-feed.js';
-import { listNodes, listTasks, requireStack, serviceSummaries, stackSummaries, compareTasks } from './store-views.js';
+import { listTasks, nodeInfo, requireStack, serviceSummaries, sortedNodes, stackSummaries, compareTasks } from './store-views.js';
 import { toProtoEvent, toProtoLogLine } from './stream-wire.js';
-import { toProtoServiceChange, toProtoServiceSummary, toProtoStackSummary, toProtoTask } from './view-wire.js';
+import { toProtoNodeLoad, toProtoServiceChange, toProtoServiceSummary, toProtoStackSummary, toProtoTask } from './view-wire.js';
+import { nodeAvailabilityWire } from './wire-enums.js';
 
 /** Tells every connected node to delete a removed stack's networks (and volumes); returns how many were told. */
 export type CleanupStack = (stack: string, options: { removeVolumes: boolean }) => number;
@@ -41,7 +45,13 @@ export interface ControlApiOptions {
   removeWaitMarginMs?: number;
   /** Events a slow client may fall behind by before its stream is ended; 10,000. */
   maxBufferedEvents?: number;
+  /** The cluster CA (join token, admin certificates, revoking removed nodes); without it those RPCs answer CONFLICT. */
+  authority?: ControlAuthority;
 }
+
+// The longest admin certificate IssueCertificate signs: the cluster CA's own default life.
+const MAX_CERT_VALIDITY_DAYS = 3650;
+const DAY_MS = 24 * 60 * 60 * 1000;
 
 // Replies must beat the client's deadline, or the client sees DEADLINE_EXCEEDED instead of them.
 const DEADLINE_MARGIN_MS = 250;
@@ -65,6 +75,17 @@ function decodeStack(message: wire.StackSpec | undefined): StackSpec {
   }
 }
 
+/** The validity of an IssueCertificate request in ms; undefined (the authority's default) for 0. */
+function certificateValidityMs(request: wire.IssueCertificateRequest): number | undefined {
+  if (request.role !== wire.CertificateRole.ADMIN) {
+    throw new BerthError('USAGE', 'only admin certificates are issued here (nodes get theirs by joining)', { context: { role: request.role } });
+  }
+  if (request.validityDays > MAX_CERT_VALIDITY_DAYS) {
+    throw new BerthError('USAGE', `a certificate may be valid for at most ${MAX_CERT_VALIDITY_DAYS} days (asked for ${request.validityDays})`);
+  }
+  return request.validityDays === 0 ? undefined : request.validityDays * DAY_MS;
+}
+
 function logFailureError(failures: readonly TaskLogFailure[]): BerthError {
   const first = failures[0]?.error;
   const reasons = failures.map((f) => `${f.taskId}: ${f.error instanceof Error ? f.error.message : String(f.error)}`);
@@ -85,6 +106,7 @@ export class ControlApi implements wire.ControlServer {
   readonly #now: () => number;
   readonly #removeWaitMarginMs: number;
   readonly #maxBufferedEvents: number;
+  readonly #authority: ControlAuthority | undefined;
   readonly #streams = new OpenStreams();
 
   constructor(options: ControlApiOptions) {
@@ -95,6 +117,7 @@ export class ControlApi implements wire.ControlServer {
     this.#now = options.now ?? Date.now;
     this.#removeWaitMarginMs = options.removeWaitMarginMs ?? 5_000;
     this.#maxBufferedEvents = options.maxBufferedEvents ?? 10_000;
+    this.#authority = options.authority;
   }
 
   /** Ends every open Logs and Events stream (with UNAVAILABLE); new ones are refused. */
@@ -159,17 +182,61 @@ export class ControlApi implements wire.ControlServer {
     unary(callback, () => ({ tasks: listTasks(this.#store, call.request.stack, call.request.service).map(toProtoTask) }));
 
   readonly listNodes = (_call: ServerUnaryCall<wire.ListNodesRequest, wire.ListNodesResponse>, callback: sendUnaryData<wire.ListNodesResponse>): void =>
-    unary(callback, () => ({ nodes: listNodes(this.#store).map(toProtoNodeInfo), loads: [] }));
+    unary(callback, () => {
+      const nodes = sortedNodes(this.#store);
+      return { nodes: nodes.map((n) => toProtoNodeInfo(nodeInfo(n))), loads: nodeLoads(this.#store, nodes).map(toProtoNodeLoad) };
+    });
 
-  // Not implemented yet (issue 5 work in progress): answered with UNIMPLEMENTED.
-  readonly getJoinToken = (_call: ServerUnaryCall<wire.GetJoinTokenRequest, wire.GetJoinTokenResponse>, callback: sendUnaryData<wire.GetJoinTokenResponse>): void =>
-    callback({ code: GrpcStatus.UNIMPLEMENTED, details: 'join tokens are not implemented yet' });
-  readonly issueCertificate = (_call: ServerUnaryCall<wire.IssueCertificateRequest, wire.IssueCertificateResponse>, callback: sendUnaryData<wire.IssueCertificateResponse>): void =>
-    callback({ code: GrpcStatus.UNIMPLEMENTED, details: 'certificates are not implemented yet' });
-  readonly updateNode = (_call: ServerUnaryCall<wire.UpdateNodeRequest, wire.UpdateNodeResponse>, callback: sendUnaryData<wire.UpdateNodeResponse>): void =>
-    callback({ code: GrpcStatus.UNIMPLEMENTED, details: 'node update is not implemented yet' });
-  readonly removeNode = (_call: ServerUnaryCall<wire.RemoveNodeRequest, wire.RemoveNodeResponse>, callback: sendUnaryData<wire.RemoveNodeResponse>): void =>
-    callback({ code: GrpcStatus.UNIMPLEMENTED, details: 'node rm is not implemented yet' });
+  readonly getJoinToken = (call: ServerUnaryCall<wire.GetJoinTokenRequest, wire.GetJoinTokenResponse>, callback: sendUnaryData<wire.GetJoinTokenResponse>): void =>
+    unary(callback, () => {
+      const authority = requireAuthority(this.#authority);
+      const token = call.request.rotate ? authority.rotateJoinToken() : authority.joinToken();
+      if (call.request.rotate) this.#log('control: join token rotated; the old one no longer admits nodes');
+      return { token, caFingerprint: authority.caFingerprint };
+    });
+
+  readonly issueCertificate = (call: ServerUnaryCall<wire.IssueCertificateRequest, wire.IssueCertificateResponse>, callback: sendUnaryData<wire.IssueCertificateResponse>): void =>
+    unary(callback, async () => {
+      const authority = requireAuthority(this.#authority);
+      const validityMs = certificateValidityMs(call.request);
+      const issued = await authority.issueAdmin(call.request.csrPem, validityMs);
+      this.#log(`control: issued an admin certificate valid until ${issued.notAfter.toISOString()}`);
+      return { certificate: { ...issued } };
+    });
+
+  readonly updateNode = (call: ServerUnaryCall<wire.UpdateNodeRequest, wire.UpdateNodeResponse>, callback: sendUnaryData<wire.UpdateNodeResponse>): void =>
+    unary(callback, () => {
+      const { node: wanted, labelsAdd, labelsRemove, availability } = call.request;
+      const changes = {
+        labelsAdd,
+        labelsRemove,
+        ...(availability !== wire.NodeAvailability.UNSPECIFIED ? { availability: nodeAvailabilityWire.fromWire(availability, 'availability') } : {}),
+      };
+      // Resolved and written in one transaction, so a concurrent re-registration cannot slip between.
+      const updated = this.#store.transaction((tx) => {
+        const node = resolveNode(tx, wanted);
+        const patch = nodeUpdatePatch(node, changes);
+        return patch === undefined ? node : (tx.updateNode(node.id, patch) ?? node);
+      });
+      this.#store.flush();
+      return { node: toProtoNodeInfo(nodeInfo(updated)) };
+    });
+
+  readonly removeNode = (call: ServerUnaryCall<wire.RemoveNodeRequest, wire.RemoveNodeResponse>, callback: sendUnaryData<wire.RemoveNodeResponse>): void =>
+    unary(callback, () => {
+      const { node: wanted, force } = call.request;
+      const { node, tasksMoved } = this.#store.transaction((tx) => {
+        const found = resolveNode(tx, wanted);
+        const moved = checkNodeRemoval(tx, found, force);
+        // Revoked before it leaves the store: a node that reconnects in between is refused, not re-created.
+        this.#authority?.revoke(found.id);
+        tx.removeNode(found.id);
+        return { node: found, tasksMoved: moved };
+      });
+      this.#store.flush();
+      this.#log(`control: removed node ${node.name} (${node.id})${force && node.state === 'ready' ? ' while it was ready (--force)' : ''}; ${tasksMoved} task(s) to place elsewhere`);
+      return { nodeId: node.id, tasksMoved };
+    });
 
   readonly scale = (call: ServerUnaryCall<wire.ScaleRequest, wire.ScaleResponse>, callback: sendUnaryData<wire.ScaleResponse>): void =>
     unary(callback, () => {

@@ -3,18 +3,30 @@
  * with BerthErrors carrying the server's code and message (UNAVAILABLE, naming the address,
  * when no scheduler answers). One connection multiplexes every call; `close()` releases it.
  */
-import { credentials, Metadata, type CallOptions, type ServiceError } from '@grpc/grpc-js';
+import { Metadata, type CallOptions, type ServiceError } from '@grpc/grpc-js';
 import { BerthError, fromProtoNodeInfo, isBerthError, toProtoStackSpec, wire, type StackSpec } from '@berth/api';
 import { parseControlAddress, type ControlAddress } from './control-address.js';
+import { controlChannel, explainHandshakeError, type ControlTlsMaterial } from './control-credentials.js';
 import { controlStream, type ControlStream } from './client-stream.js';
 import { fromStatusError } from './grpc-errors.js';
-import { ENDED_TASK_STATES } from './store-views.js';
 import { fromProtoEvent, fromProtoLogLine } from './stream-wire.js';
-import { fromProtoServiceChange, fromProtoServiceSummary, fromProtoStackSummary, fromProtoTask } from './view-wire.js';
+import {
+  fromProtoIssuedCertificate,
+  fromProtoNodeList,
+  fromProtoServiceChange,
+  fromProtoServiceSummary,
+  fromProtoStackSummary,
+  fromProtoTask,
+} from './view-wire.js';
 import type {
   BerthEvent,
+  CertificateRequest,
   DeployResult,
+  IssuedCertificateView,
+  JoinTokenView,
   LogLine,
+  NodeRemoval,
+  NodeUpdate,
   NodeView,
   RemoveResult,
   ServiceChange,
@@ -22,11 +34,14 @@ import type {
   StackSummary,
   TaskView,
 } from './views.js';
+import { nodeAvailabilityWire } from './wire-enums.js';
 
 /** Connection settings. */
 export interface ControlConnectionOptions {
   /** Deadline of each unary call; 30 s. A remove adds its own timeout to it. */
   callTimeoutMs?: number;
+  /** Cluster CA and admin certificate; required for a TCP address, unused on a unix socket. */
+  tls?: ControlTlsMaterial;
 }
 
 /** A `logs` request. */
@@ -48,13 +63,17 @@ const MAX_RECEIVE_BYTES = 64 * 1024 * 1024;
 export class ControlConnection {
   /** The address as messages show it (`unix:///run/berth.sock`, `tcp://10.0.0.1:7400`). */
   readonly address: string;
+  readonly #parsed: ControlAddress;
   readonly #client: wire.ControlClient;
   readonly #callTimeoutMs: number;
 
   constructor(address: ControlAddress, options: ControlConnectionOptions = {}) {
     this.address = address.display;
+    this.#parsed = address;
     this.#callTimeoutMs = options.callTimeoutMs ?? 30_000;
-    this.#client = new wire.ControlClient(address.target, credentials.createInsecure(), {
+    const channel = controlChannel(address, options.tls);
+    this.#client = new wire.ControlClient(address.target, channel.credentials, {
+      ...channel.options,
       'grpc.max_receive_message_length': MAX_RECEIVE_BYTES,
       // A CLI waiting for a daemon that is starting should notice it soon, not after grpc's 1 s+.
       'grpc.initial_reconnect_backoff_ms': 100,
@@ -64,7 +83,9 @@ export class ControlConnection {
 
   #unary<T>(start: (options: Partial<CallOptions>, done: (error: ServiceError | null, value: T) => void) => void, timeoutMs = this.#callTimeoutMs): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      start({ deadline: Date.now() + timeoutMs }, (error, value) => (error !== null ? reject(fromStatusError(error, this.address)) : resolve(value)));
+      start({ deadline: Date.now() + timeoutMs }, (error, value) =>
+        error !== null ? reject(explainHandshakeError(fromStatusError(error, this.address), this.#parsed)) : resolve(value),
+      );
     });
   }
 
@@ -110,22 +131,57 @@ export class ControlConnection {
   }
 
   async #nodes(): Promise<wire.NodeInfo[]> {
-    return (await this.#unary<wire.ListNodesResponse>((o, done) => this.#client.listNodes({}, new Metadata(), o, done))).nodes;
+    return (await this.#listNodes()).nodes;
   }
 
-  /** Every node, by name, with the number of live tasks on it. */
+  #listNodes(): Promise<wire.ListNodesResponse> {
+    return this.#unary<wire.ListNodesResponse>((o, done) => this.#client.listNodes({}, new Metadata(), o, done));
+  }
+
+  /** Every node, by name, with what the scheduler placed on it. */
   async listNodes(): Promise<NodeView[]> {
-    const [nodes, tasks] = await Promise.all([
-      this.#nodes(),
-      this.#unary<wire.ListTasksResponse>((o, done) => this.#client.listTasks({ stack: '', service: '' }, new Metadata(), o, done)),
-    ]);
-    const live = new Map<string, number>();
-    for (const [i, t] of tasks.tasks.entries()) {
-      const task = fromProtoTask(t, new Map(), `tasks[${i}]`);
-      if (task.nodeId === undefined || task.desired !== 'run' || ENDED_TASK_STATES.has(task.state)) continue;
-      live.set(task.nodeId, (live.get(task.nodeId) ?? 0) + 1);
-    }
-    return nodes.map((n, i) => ({ ...fromProtoNodeInfo(n, `nodes[${i}]`), tasks: live.get(n.id) ?? 0 }));
+    return fromProtoNodeList(await this.#listNodes());
+  }
+
+  /** The worker join token (with `rotate`, a new one; the old one stops working). */
+  async joinToken(options: { rotate?: boolean } = {}): Promise<JoinTokenView> {
+    const request = { rotate: options.rotate ?? false };
+    const res = await this.#unary<wire.GetJoinTokenResponse>((o, done) => this.#client.getJoinToken(request, new Metadata(), o, done));
+    return { token: res.token, caFingerprint: res.caFingerprint };
+  }
+
+  /** Has the cluster CA sign an admin CSR. */
+  async issueCertificate(request: CertificateRequest): Promise<IssuedCertificateView> {
+    const message: wire.IssueCertificateRequest = {
+      role: request.role === 'admin' ? wire.CertificateRole.ADMIN : wire.CertificateRole.UNSPECIFIED,
+      csrPem: request.csrPem,
+      validityDays: request.validityDays ?? 0,
+    };
+    const res = await this.#unary<wire.IssueCertificateResponse>((o, done) => this.#client.issueCertificate(message, new Metadata(), o, done));
+    return fromProtoIssuedCertificate(res.certificate);
+  }
+
+  /** Changes a node's labels or availability; answers the node as it is afterwards, with its load. */
+  async updateNode(request: NodeUpdate): Promise<NodeView> {
+    const message: wire.UpdateNodeRequest = {
+      node: request.node,
+      labelsAdd: { ...request.labelsAdd },
+      labelsRemove: [...(request.labelsRemove ?? [])],
+      availability: request.availability === undefined ? wire.NodeAvailability.UNSPECIFIED : nodeAvailabilityWire.toWire(request.availability),
+    };
+    const res = await this.#unary<wire.UpdateNodeResponse>((o, done) => this.#client.updateNode(message, new Metadata(), o, done));
+    if (res.node === undefined) throw new BerthError('INTERNAL', 'wire field node is missing', { context: { path: 'node' } });
+    const updated = fromProtoNodeInfo(res.node, 'node');
+    // UpdateNode answers the node alone; its load comes from the node list.
+    const listed = (await this.listNodes()).find((n) => n.id === updated.id);
+    return { ...(listed ?? { tasks: 0, running: 0, reservedCpus: 0, reservedMemoryBytes: 0 }), ...updated };
+  }
+
+  /** Removes a node (a ready one only with `force`) and revokes its certificate; its tasks move. */
+  async removeNode(request: { node: string; force?: boolean }): Promise<NodeRemoval> {
+    const message = { node: request.node, force: request.force ?? false };
+    const res = await this.#unary<wire.RemoveNodeResponse>((o, done) => this.#client.removeNode(message, new Metadata(), o, done));
+    return { nodeId: res.nodeId, tasksMoved: res.tasksMoved };
   }
 
   /** Sets replica counts; one change per named service, in request order. */
@@ -182,7 +238,10 @@ export class ControlConnection {
   }
 }
 
-/** Connects to the Control API at `host` (`unix:///abs.sock`, `tcp://host:port`, `host:port`); lazy: nothing is dialled until the first call. */
+/**
+ * Connects to the Control API at `host` (`unix:///abs.sock`, `tcp://host:port`, `host:port`);
+ * lazy: nothing is dialled until the first call. A TCP host needs `options.tls` (else USAGE).
+ */
 export function connectControl(host: string, options: ControlConnectionOptions = {}): ControlConnection {
   return new ControlConnection(parseControlAddress(host), options);
 }

@@ -1,25 +1,21 @@
-// The list calls through a real grpc-js server (here on 127.0.0.1:0 too), against a hand-written store.
+// The list calls through a real grpc-js server, against a hand-written store.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Task } from '../reconcile/model.js';
 import { sampleNode, sampleStatus, sampleTask } from '../store/store.fixture.js';
-import { connectControl, type ControlConnection } from './control-client.js';
 import { serviceSpec, stackSpec, startControl, type ControlHarness } from './control.fixture.js';
 
 let h: ControlHarness;
-let tcpClient: ControlConnection | undefined;
 afterEach(async () => {
-  tcpClient?.close();
-  tcpClient = undefined;
   await h.close();
 });
 
 /** demo: web ×2 (one running on n1, one pending), db ×1 (exited on n2, plus a stopped old task); nodes n1, n2. */
 async function populated(): Promise<ControlHarness> {
-  h = await startControl({ tcp: true });
+  h = await startControl();
   await h.client.deploy(stackSpec('demo', [serviceSpec('web', { image: 'web:1' }), serviceSpec('db', {}, { replicas: 1 })]));
   await h.client.deploy(stackSpec('blog', [serviceSpec('app', {}, { mode: 'global' })]));
-  h.store.putNode({ ...sampleNode('n1'), name: 'alpha' });
-  h.store.putNode({ ...sampleNode('n2'), name: 'beta', state: 'down' });
+  h.store.putNode({ ...sampleNode('n1'), name: 'alpha' }, 40_000);
+  h.store.putNode({ ...sampleNode('n2'), name: 'beta', state: 'down' }, 30_000);
   const exited: Task = { ...sampleTask('d1', 'demo', 'db', 1, 'n2'), status: { ...sampleStatus('d1', 'exited'), exitCode: 3 } };
   const old: Task = { ...sampleTask('d0', 'demo', 'db', 1, 'n2'), desired: 'stop', status: sampleStatus('d0', 'stopped'), createdAt: 500 };
   h.store.putTask(sampleTask('w1', 'demo', 'web', 1, 'n1'));
@@ -93,14 +89,12 @@ describe('ListServices / ListStacks / ListNodes', () => {
     ]);
   });
 
-  it('lists nodes with their live task counts, also over TCP', async () => {
-    const { server } = await populated();
-    expect(server.tcpAddress).toMatch(/^127\.0\.0\.1:\d+$/);
-    tcpClient = connectControl(`tcp://${server.tcpAddress}`);
-    const nodes = await tcpClient.listNodes();
-    expect(nodes.map((n) => [n.id, n.name, n.state, n.tasks])).toEqual([
-      ['n1', 'alpha', 'ready', 2],
-      ['n2', 'beta', 'down', 0], // exited and stopped tasks hold nothing
+  it('lists nodes with their live task counts and last heartbeats', async () => {
+    const { client } = await populated();
+    const nodes = await client.listNodes();
+    expect(nodes.map((n) => [n.id, n.name, n.state, n.tasks, n.running, n.lastHeartbeatAt?.getTime()])).toEqual([
+      ['n1', 'alpha', 'ready', 2, 2, 40_000],
+      ['n2', 'beta', 'down', 0, 0, 30_000], // exited and stopped tasks hold nothing
     ]);
     expect(nodes[0]).toMatchObject({ cpus: 4, labels: { zone: 'a' }, drivers: [{ name: 'docker', available: true, message: '27.1' }] });
   });

@@ -11,6 +11,7 @@ import { MemoryStateStore } from '../store/memory-store.js';
 import type { StateStore } from '../store/state-store.js';
 import { sampleService } from '../store/store.fixture.js';
 import { ControlApi, type CleanupStack } from './control-api.js';
+import type { ControlAuthority } from './control-authority.js';
 import { connectControl, type ControlConnection } from './control-client.js';
 import type { RequestLogs } from './log-fan-in.js';
 import { serveControl, type ControlServerHandle } from './serve-control.js';
@@ -39,6 +40,7 @@ export interface HarnessOptions {
   cleanupStack?: CleanupStack;
   now?: () => number;
   tcp?: boolean;
+  authority?: ControlAuthority;
 }
 
 /** A requestLogs that has no logs at all (each request ends at once). */
@@ -64,6 +66,7 @@ export async function startControl(options: HarnessOptions = {}): Promise<Contro
     cleanupStack: options.cleanupStack ?? recordCleanup,
     log: (line) => logs.push(line),
     now: options.now ?? (() => 60_000),
+    ...(options.authority !== undefined ? { authority: options.authority } : {}),
   });
   const server = await serveControl({ api, socketPath, ...(options.tcp === true ? { tcp: '127.0.0.1:0' } : {}), closeGraceMs: 500 });
   const client = connectControl(`unix://${socketPath}`, { callTimeoutMs: 10_000 });

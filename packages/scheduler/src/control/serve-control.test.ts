@@ -6,6 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isBerthError } from '@berth/api';
+import { controlPortCredentials, type TlsMaterial } from '@berth/api/pki';
+import { testCa, testCertificate } from '../security/pki.fixture.js';
 import { MemoryStateStore } from '../store/memory-store.js';
 import { ControlApi } from './control-api.js';
 import { connectControl, type ControlConnection } from './control-client.js';
@@ -30,8 +32,8 @@ async function serve(options: { socketPath?: string; tcp?: string }): Promise<Co
   return server;
 }
 
-function client(host: string): ControlConnection {
-  const c = connectControl(host, { callTimeoutMs: 5_000 });
+function client(host: string, tls?: TlsMaterial): ControlConnection {
+  const c = connectControl(host, { callTimeoutMs: 5_000, ...(tls !== undefined ? { tls } : {}) });
   cleanups.push(() => c.close());
   return c;
 }
@@ -96,12 +98,21 @@ describe('serveControl', () => {
     expect(existsSync(file)).toBe(true);
   });
 
-  it('serves unix and TCP together, and close removes the socket and stops both', async () => {
+  it('serves unix and TCP (TLS, admins) together, and close removes the socket and stops both', async () => {
     const socketPath = join(tempDir(), 'control.sock');
+    const ca = await testCa();
+    const tcpCredentials = controlPortCredentials(await testCertificate(ca, 'berth-scheduler', 'scheduler', { ipAddresses: ['127.0.0.1'] }));
     const api = new ControlApi({ store: new MemoryStateStore(), requestLogs: noLogs, cleanupStack: noCleanup });
-    const server = await serveControl({ api, socketPath, tcp: '127.0.0.1:0' });
-    const tcp = client(server.tcpAddress ?? '');
+    const refusals: string[] = [];
+    const server = await serveControl({ api, socketPath, tcp: '127.0.0.1:0', tcpCredentials, onRefused: (peer, why) => refusals.push(`${peer}: ${why}`) });
+    const tcp = client(`tcp://${server.tcpAddress ?? ''}`, await testCertificate(ca, 'alice', 'admin'));
     await expect(tcp.listStacks()).resolves.toEqual([]);
+    // The unix socket needs no certificate.
+    await expect(client(`unix://${socketPath}`).listStacks()).resolves.toEqual([]);
+    // A node certificate from the same CA passes the handshake but not the role check.
+    const asNode = client(`tcp://${server.tcpAddress ?? ''}`, await testCertificate(ca, '0123456789abcdef', 'node'));
+    expect(await failure(asNode.listStacks())).toMatchObject({ code: 'PERMISSION_DENIED' });
+    expect(refusals).toEqual([expect.stringMatching(/^127\.0\.0\.1:\d+: .*0123456789abcdef holds a node certificate/)]);
     await server.close();
     await server.close(); // twice is harmless
     expect(existsSync(socketPath)).toBe(false);
@@ -110,6 +121,10 @@ describe('serveControl', () => {
 
   it('needs somewhere to listen', async () => {
     expect(await failure(serve({}))).toMatchObject({ code: 'USAGE' });
+  });
+
+  it('serves TCP only over TLS', async () => {
+    expect(await failure(serve({ tcp: '127.0.0.1:0' }))).toMatchObject({ code: 'USAGE', message: expect.stringContaining('only over TLS') });
   });
 });
 

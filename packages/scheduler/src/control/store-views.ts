@@ -6,6 +6,7 @@
 import { BerthError, type NodeInfo, type TaskState } from '@berth/api';
 import type { Task } from '../reconcile/model.js';
 import type { StateStoreReads } from '../store/state-store.js';
+import type { NodeRecord } from '../store/store-records.js';
 import type { ServiceSummary, StackSummary } from './views.js';
 
 /** The states a task does not leave: it ended (or, `lost`, its node stopped answering). */
@@ -98,10 +99,17 @@ export function listTasks(store: StateStoreReads, stack = '', service = ''): Tas
   return tasks.sort(compareTasks);
 }
 
+/** Every node record, by name then id. */
+export function sortedNodes(store: StateStoreReads): NodeRecord[] {
+  return store.nodes().sort((a, b) => byText(a.name, b.name) || byText(a.id, b.id));
+}
+
+/** A node record without the store's bookkeeping. */
+export function nodeInfo({ lastHeartbeatAt: _h, revision: _r, ...node }: NodeRecord): NodeInfo {
+  return node;
+}
+
 /** Every node, by name then id, without the store's bookkeeping. */
 export function listNodes(store: StateStoreReads): NodeInfo[] {
-  return store
-    .nodes()
-    .map(({ lastHeartbeatAt: _h, revision: _r, ...node }) => node)
-    .sort((a, b) => byText(a.name, b.name) || byText(a.id, b.id));
+  return sortedNodes(store).map(nodeInfo);
 }

@@ -2,9 +2,9 @@
  * Conversions between the Control views (`views.ts`) and their berth.v1 messages, for the
  * unary answers. Decoding throws BerthError INTERNAL on enums this build does not know.
  */
-import { BerthError, fromProtoTaskStatus, toProtoTaskStatus, wire, type PortSpec, type TaskStatus } from '@berth/api';
+import { BerthError, fromProtoNodeInfo, fromProtoTaskStatus, toProtoTaskStatus, wire, type PortSpec, type TaskStatus } from '@berth/api';
 import type { Task } from '../reconcile/model.js';
-import type { ServiceChange, ServiceSummary, StackSummary, TaskView } from './views.js';
+import type { IssuedCertificateView, NodeLoad, NodeView, ServiceChange, ServiceSummary, StackSummary, TaskView } from './views.js';
 import { changeKindWire, deployModeWire, desiredStateWire, portModeWire, portProtocolWire } from './wire-enums.js';
 
 /** The wire form of a service change. */
@@ -127,4 +127,43 @@ export function fromProtoTask(message: wire.Task, nodeNames: ReadonlyMap<string,
     ...(since !== undefined ? { since } : {}),
     ports: status.ports,
   };
+}
+
+/** The wire form of a node's load. */
+export function toProtoNodeLoad(load: NodeLoad): wire.NodeLoad {
+  return {
+    nodeId: load.nodeId,
+    tasks: load.tasks,
+    running: load.running,
+    reservedCpus: load.reservedCpus,
+    reservedMemoryBytes: load.reservedMemoryBytes,
+    lastHeartbeat: load.lastHeartbeatAt,
+  };
+}
+
+/** The domain form of a wire node load. */
+export function fromProtoNodeLoad(message: wire.NodeLoad): NodeLoad {
+  const { lastHeartbeat, ...rest } = message;
+  return { ...rest, ...(lastHeartbeat !== undefined ? { lastHeartbeatAt: lastHeartbeat } : {}) };
+}
+
+/** The node views of a ListNodes answer: each node with its load (matched by id; INTERNAL when one has none). */
+export function fromProtoNodeList(message: wire.ListNodesResponse): NodeView[] {
+  const loads = new Map(message.loads.map((l) => [l.nodeId, l]));
+  return message.nodes.map((n, i) => {
+    const load = loads.get(n.id);
+    if (load === undefined) {
+      throw new BerthError('INTERNAL', `the scheduler sent no load for node ${n.id} (an older scheduler?)`, { context: { path: `nodes[${i}]` } });
+    }
+    const { nodeId: _id, ...figures } = fromProtoNodeLoad(load);
+    return { ...fromProtoNodeInfo(n, `nodes[${i}]`), ...figures };
+  });
+}
+
+/** The domain form of a wire issued certificate; INTERNAL when its expiry is missing. */
+export function fromProtoIssuedCertificate(message: wire.IssuedCertificate | undefined, path = 'certificate'): IssuedCertificateView {
+  if (message === undefined || message.notAfter === undefined) {
+    throw new BerthError('INTERNAL', `wire field ${path}${message === undefined ? '' : '.notAfter'} is missing`, { context: { path } });
+  }
+  return { certificatePem: message.certificatePem, caCertificatePem: message.caCertificatePem, notAfter: message.notAfter };
 }

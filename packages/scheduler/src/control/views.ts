@@ -1,6 +1,7 @@
 /**
  * What the Control API answers, as domain values: the CLI and the server both work with these;
- * `view-wire.ts` and `stream-wire.ts` convert them at the gRPC edge. Times are epoch ms.
+ * `view-wire.ts` and `stream-wire.ts` convert them at the gRPC edge. Times are epoch ms, except
+ * in the node and certificate views, which carry `Date`s.
  */
 import type {
   BoundPort,
@@ -8,6 +9,7 @@ import type {
   DesiredTaskState,
   HealthState,
   LogStream,
+  NodeAvailability,
   NodeInfo,
   PortSpec,
   TaskState,
@@ -86,10 +88,63 @@ export interface TaskView {
   ports: BoundPort[];
 }
 
-/** One node with what runs on it. */
-export interface NodeView extends NodeInfo {
+/** What the scheduler has placed on one node. */
+export interface NodeLoad {
+  nodeId: string;
   /** Live tasks (desired `run`, not yet ended) placed on the node. */
   tasks: number;
+  /** Of those, how many the agent reports running. */
+  running: number;
+  /** Sum of those tasks' `deploy.resources.reservations.cpus` (fractional cores). */
+  reservedCpus: number;
+  /** Sum of those tasks' `deploy.resources.reservations.memoryBytes`. */
+  reservedMemoryBytes: number;
+  /** When the scheduler last heard from the node, when known. */
+  lastHeartbeatAt?: Date;
+}
+
+/** One node with what runs on it (`berth nodes`). */
+export interface NodeView extends NodeInfo, Omit<NodeLoad, 'nodeId'> {}
+
+/** What a node removal did. */
+export interface NodeRemoval {
+  nodeId: string;
+  /** Live tasks that were on the node and will be placed elsewhere. */
+  tasksMoved: number;
+}
+
+/** A node update: `node` is an id, a unique id prefix or a name. */
+export interface NodeUpdate {
+  node: string;
+  /** Labels to set (added or overwritten). */
+  labelsAdd?: Record<string, string>;
+  /** Label keys to delete; keys the node does not have are ignored. */
+  labelsRemove?: string[];
+  /** Unchanged when absent. */
+  availability?: NodeAvailability;
+}
+
+/** The worker join token and the fingerprint of the CA it pins. */
+export interface JoinTokenView {
+  token: string;
+  /** sha256 of the cluster CA certificate (DER), 64 hex characters. */
+  caFingerprint: string;
+}
+
+/** An admin CSR to sign (`berth cert create --admin`). */
+export interface CertificateRequest {
+  role: 'admin';
+  /** PKCS#10 request, PEM; its common name becomes the certificate's. */
+  csrPem: string;
+  /** Validity in days; default: the authority's (90). */
+  validityDays?: number;
+}
+
+/** A certificate the cluster CA signed, with the CA certificate to trust. */
+export interface IssuedCertificateView {
+  certificatePem: string;
+  caCertificatePem: string;
+  notAfter: Date;
 }
 
 /** One line of task output. */

@@ -120,7 +120,7 @@ describe('ReconcileLoop', () => {
     expect(stopped.every((t) => t.nodeId !== undefined)).toBe(true);
   });
 
-  it('replaces the tasks of a node that went down on the other nodes', async () => {
+  it('replaces the tasks of a node that went down on the other nodes once they are lost', async () => {
     const { store, loop } = world([node('n1'), node('n2')]);
     store.putStack(deployed('app', [web(4)]));
     await loop.idle();
@@ -130,6 +130,12 @@ describe('ReconcileLoop', () => {
     expect(onN1.length).toBeGreaterThan(0);
 
     store.updateNode('n1', { state: 'down' });
+    await loop.idle();
+    // Held until their lease runs out: the dispatcher then records them lost.
+    for (const old of onN1) expect(store.task(old.id)?.desired).toBe('run');
+    store.transaction((tx) => {
+      for (const old of onN1) tx.setTaskStatus({ ...tx.task(old.id)!.status, state: 'lost' });
+    });
     await loop.idle();
 
     for (const old of onN1) expect(store.task(old.id)?.desired).toBe('stop');

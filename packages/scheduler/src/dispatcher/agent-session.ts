@@ -58,6 +58,11 @@ export class AgentSession {
     return this.#call.getPeer();
   }
 
+  /** The TLS facts of the connection (the client certificate, if any), for stream authorization. */
+  getAuthContext(): ReturnType<AgentCall['getAuthContext']> {
+    return this.#call.getAuthContext();
+  }
+
   /**
    * Sends a message; false when the stream is over. A message that cannot be encoded ends the
    * stream with INTERNAL: the agent would otherwise run on a state it never received.

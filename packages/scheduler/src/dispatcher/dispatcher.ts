@@ -8,10 +8,18 @@
  *         ── StatusBatch ───▶ setTaskStatus × n, one transaction
  *         ◀─ INCREMENTAL set ◀── task-changed events, gathered for batchMs, per node
  *   timer (period / 2): ready nodes silent for longer than the grace ─▶ updateNode (down)
+ *          down nodes silent for longer than grace + fence margin ─▶ their tasks `lost`
  *
  * One stream per node: a node that registers again (a new stream) replaces its old stream and
  * gets a fresh complete set. A stream that ends does not make its node down; only silence for
  * the grace does, so a blip shorter than the grace changes nothing.
+ *
+ * Leases: a node's agent stops its own tasks once it has gone the grace without an acknowledged
+ * heartbeat, so after grace + `fenceMarginMs` of silence the dispatcher records them `lost` (see
+ * lease-expiry.ts) and reconcile replaces them; a task runs twice only when its service keeps
+ * running when disconnected (reconcile moves those as soon as the node is down) or its agent
+ * could not fence (frozen). A node heard from again before then loses nothing, and a node back
+ * from down on the same stream gets a fresh complete set.
  *
  * Host it on any grpc-js Server: `server.addService(wire.AgentService, dispatcher.service)`.
  */
@@ -32,7 +40,9 @@ import { AgentSession, type AgentCall, type AgentSessionHandlers } from './agent
 import { completeAssignmentSet, incrementalAssignmentSet, type BuiltAssignmentSet } from './assignment-sets.js';
 import type { DispatcherEvents } from './dispatcher-events.js';
 import { dispatcherSettings, type DispatcherOptions, type DispatcherSettings } from './dispatcher-options.js';
-import { silenceCountsFrom, silentNodes } from './node-liveness.js';
+import { acceptsReport, keepsRunningWhenDisconnected, leaseExpiredMessage, lostStatus, tasksToGiveUp } from './lease-expiry.js';
+import { expiredLeases, nextLeaseExpiry, silenceCountsFrom, silentNodes } from './node-liveness.js';
+import type { AuthorizeStream } from './stream-authorization.js';
 import { OpenLogRequests } from './open-log-requests.js';
 import { touchedTasks, type TouchedTasks } from './task-changes.js';
 
@@ -47,6 +57,7 @@ export class Dispatcher extends EventEmitter<DispatcherEvents> {
   readonly settings: DispatcherSettings;
   readonly #store: StateStore;
   readonly #handlers: AgentSessionHandlers;
+  readonly #authorize: AuthorizeStream | undefined;
   /** Every open stream, registered or not, so close() can end them all. */
   readonly #streams = new Set<AgentSession>();
   /** The registered stream of each connected node. */
@@ -58,6 +69,8 @@ export class Dispatcher extends EventEmitter<DispatcherEvents> {
   #touched: TouchedTasks = new Map();
   #batchTimer: NodeJS.Timeout | undefined;
   readonly #livenessTimer: NodeJS.Timeout;
+  /** Fires when a down node's lease runs out before the next liveness check would notice. */
+  #leaseTimer: NodeJS.Timeout | undefined;
   #watchingSince: number;
   #lastCheckAt: number;
   #closed = false;
@@ -67,6 +80,7 @@ export class Dispatcher extends EventEmitter<DispatcherEvents> {
     super();
     this.settings = dispatcherSettings(options);
     this.#store = store;
+    this.#authorize = options.authorize;
     this.#handlers = {
       message: (session, message) => this.#receive(session, message),
       undecodable: (session, error) =>
@@ -120,6 +134,7 @@ export class Dispatcher extends EventEmitter<DispatcherEvents> {
     if (this.#closed) return;
     this.#closed = true;
     clearInterval(this.#livenessTimer);
+    clearTimeout(this.#leaseTimer);
     clearTimeout(this.#batchTimer);
     this.#store.off('task-changed', this.#onTaskChanged);
     for (const session of [...this.#streams]) session.end(status.UNAVAILABLE, 'the scheduler is shutting down');
@@ -162,6 +177,14 @@ export class Dispatcher extends EventEmitter<DispatcherEvents> {
   }
 
   #register(session: AgentSession, registration: AgentRegistration): void {
+    // Before anything is written: a refused stream leaves no trace in the store.
+    const verdict = this.#authorize?.(session, registration.nodeId);
+    if (verdict !== undefined && !verdict.ok) {
+      const peer = session.peer;
+      session.end(status[verdict.code], verdict.message);
+      this.emit('refused', { peer, nodeId: registration.nodeId, code: verdict.code, message: verdict.message });
+      return;
+    }
     const nodeId = registration.nodeId !== '' ? registration.nodeId : this.settings.newId();
     const ok = this.#write(nodeId, 'register the node', (tx) => {
       const stored = tx.node(nodeId);
@@ -207,11 +230,15 @@ export class Dispatcher extends EventEmitter<DispatcherEvents> {
   #heartbeat(session: AgentSession, nodeId: string, seq: number): void {
     const now = this.settings.now();
     let known = false;
+    let revived = false;
     const ok = this.#write(nodeId, 'record a heartbeat', (tx) => {
       const node = tx.heartbeat(nodeId, now);
       known = node !== undefined;
       // Marked down while its stream stayed open (a partition that healed): it is back.
-      if (node?.state === 'down') tx.updateNode(nodeId, { state: 'ready' });
+      if (node?.state === 'down') {
+        tx.updateNode(nodeId, { state: 'ready' });
+        revived = true;
+      }
     });
     if (!ok) return;
     if (!known) {
@@ -219,6 +246,7 @@ export class Dispatcher extends EventEmitter<DispatcherEvents> {
       return;
     }
     session.send({ kind: 'heartbeatAck', ack: { seq, leaseExpiresAt: now + this.settings.graceMs } });
+    if (revived && this.#nodes.get(nodeId) === session) this.#resendComplete(session, nodeId);
   }
 
   #streamClosed(session: AgentSession, why: string): void {
@@ -274,11 +302,50 @@ export class Dispatcher extends EventEmitter<DispatcherEvents> {
     this.#watchingSince = silenceCountsFrom(this.#watchingSince, this.#lastCheckAt, now, this.#checkIntervalMs);
     this.#lastCheckAt = now;
     const silent = silentNodes(this.#store.nodes(), now, this.settings.graceMs, this.#watchingSince);
-    if (silent.length === 0) return;
-    const ok = this.#write(undefined, 'mark silent nodes down', (tx) => {
-      for (const nodeId of silent) tx.updateNode(nodeId, { state: 'down' });
-    });
-    if (ok) this.emit('nodesDown', silent);
+    if (silent.length > 0) {
+      const ok = this.#write(undefined, 'mark silent nodes down', (tx) => {
+        for (const nodeId of silent) tx.updateNode(nodeId, { state: 'down' });
+      });
+      if (ok) this.emit('nodesDown', silent);
+    }
+    this.#expireLeases(now);
+  }
+
+  /**
+   * Records as lost the tasks of every down node whose lease has run out (see lease-expiry.ts),
+   * one transaction per node; then, when another lease runs out before the next check, arms a
+   * timer for that moment, so replacements start at grace + margin, not up to a check later.
+   */
+  #expireLeases(now: number): void {
+    if (this.#closed) return;
+    const leaseMs = this.settings.graceMs + this.settings.fenceMarginMs;
+    const nodes = this.#store.nodes();
+    for (const { id, silentMs } of expiredLeases(nodes, now, leaseMs, this.#watchingSince)) {
+      const lost = tasksToGiveUp(this.#store.tasksOnNode(id), (t) => keepsRunningWhenDisconnected(this.#store, t));
+      if (lost.length === 0) continue;
+      const node = this.#store.node(id);
+      const message = leaseExpiredMessage(node?.name || id, silentMs);
+      const ok = this.#write(id, 'mark the tasks of a silent node lost', (tx) => {
+        for (const t of lost) tx.setTaskStatus(lostStatus(t.status, message, now));
+      });
+      if (ok) this.emit('tasksLost', { nodeId: id, silentMs, taskIds: lost.map((t) => t.id) });
+    }
+    clearTimeout(this.#leaseTimer);
+    this.#leaseTimer = undefined;
+    const next = nextLeaseExpiry(nodes, now, leaseMs, this.#watchingSince);
+    if (next !== undefined && next - now < this.#checkIntervalMs) {
+      this.#leaseTimer = setTimeout(() => {
+        this.#leaseTimer = undefined;
+        this.#expireLeases(this.settings.now());
+      }, next - now);
+    }
+  }
+
+  /** Sends `nodeId` (back from down on this stream) a complete set: its tasks may have moved, or been fenced by its agent. */
+  #resendComplete(session: AgentSession, nodeId: string): void {
+    const built = completeAssignmentSet(this.#store, nodeId, (this.#revisions.get(nodeId) ?? 0) + 1);
+    this.#touched.delete(nodeId);
+    this.#sendSet(session, nodeId, built);
   }
 
   // ---- logs
@@ -335,10 +402,11 @@ export class Dispatcher extends EventEmitter<DispatcherEvents> {
 
 /**
  * Records an agent's statuses for the tasks the store has on `nodeId`. A status for a task the
- * store does not know (the complete set stops it) or has elsewhere (a stale copy) is dropped.
+ * store does not know (the complete set stops it) or has elsewhere (a stale copy) is dropped, and
+ * so is one that would revive a task the scheduler gave up on (`acceptsReport`).
  */
 function recordStatuses(tx: StoreTransaction, nodeId: string, statuses: readonly TaskStatus[]): void {
   for (const reported of statuses) {
-    if (tx.task(reported.taskId)?.nodeId === nodeId) tx.setTaskStatus(reported);
+    if (acceptsReport(tx.task(reported.taskId), nodeId, reported)) tx.setTaskStatus(reported);
   }
 }

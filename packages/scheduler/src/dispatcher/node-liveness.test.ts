@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { silenceCountsFrom, silentNodes, type NodeLiveness } from './node-liveness.js';
+import { expiredLeases, nextLeaseExpiry, silenceCountsFrom, silentNodes, type NodeLiveness } from './node-liveness.js';
 
 const GRACE = 3_000;
+const LEASE = 4_000; // the grace plus a 1 s fence margin
 
 describe('silentNodes', () => {
   it.each<[string, NodeLiveness['state'], number, number, number, boolean]>([
@@ -37,5 +38,41 @@ describe('silenceCountsFrom', () => {
     ['clock went backwards', 9_000, 5_000, 4_000, 9_000],
   ])('%s', (_name, watchingSince, previousCheckAt, now, expected) => {
     expect(silenceCountsFrom(watchingSince, previousCheckAt, now, 500)).toBe(expected);
+  });
+});
+
+describe('expiredLeases', () => {
+  it.each<[string, NodeLiveness['state'], number, number, number, number | undefined]>([
+    // name, state, last heartbeat, watching since, now, silence when expired
+    ['down, silent exactly grace + margin', 'down', 10_000, 0, 14_000, undefined],
+    ['down, silent one ms longer', 'down', 10_000, 0, 14_001, 4_001],
+    ['down long ago', 'down', 10_000, 0, 60_000, 50_000],
+    ['ready (not down yet) however long silent', 'ready', 10_000, 0, 60_000, undefined],
+    ['down before a scheduler restart: silence counts from the restart', 'down', 1_000, 50_000, 53_500, undefined],
+    ['down before a scheduler restart, lease since run out', 'down', 1_000, 50_000, 54_001, 4_001],
+  ])('%s', (_name, state, lastHeartbeatAt, watchingSince, now, silentMs) => {
+    const nodes = [{ id: 'n1', state, lastHeartbeatAt }];
+    expect(expiredLeases(nodes, now, LEASE, watchingSince)).toEqual(silentMs === undefined ? [] : [{ id: 'n1', silentMs }]);
+  });
+});
+
+describe('nextLeaseExpiry', () => {
+  const nodes: NodeLiveness[] = [
+    { id: 'ready', state: 'ready', lastHeartbeatAt: 0 },
+    { id: 'expired', state: 'down', lastHeartbeatAt: 1_000 },
+    { id: 'later', state: 'down', lastHeartbeatAt: 9_000 },
+    { id: 'sooner', state: 'down', lastHeartbeatAt: 8_000 },
+  ];
+
+  it('is the first instant expiredLeases lists the down node whose lease runs out next', () => {
+    const at = nextLeaseExpiry(nodes, 10_000, LEASE, 0);
+    expect(at).toBe(12_001);
+    expect(expiredLeases(nodes, at! - 1, LEASE, 0).map((e) => e.id)).toEqual(['expired']);
+    expect(expiredLeases(nodes, at!, LEASE, 0).map((e) => e.id)).toEqual(['expired', 'sooner']);
+  });
+
+  it('is undefined when no down node has a lease still running', () => {
+    expect(nextLeaseExpiry(nodes, 20_000, LEASE, 0)).toBeUndefined();
+    expect(nextLeaseExpiry([{ id: 'ready', state: 'ready', lastHeartbeatAt: 9_000 }], 10_000, LEASE, 0)).toBeUndefined();
   });
 });

@@ -1,8 +1,10 @@
 /**
  * Which nodes have gone silent, pure: a ready node not heard from for longer than the grace
- * is down. Time counts from the later of its last heartbeat and when this dispatcher started
- * watching, so a scheduler restart (heartbeat times loaded from disk are old) gives every
- * node a full grace to reconnect instead of declaring the whole cluster down at once.
+ * is down; a down node not heard from for longer than the grace plus the fence margin has lost
+ * its lease (its agent has stopped its tasks by then). Time counts from the later of its last
+ * heartbeat and when this dispatcher started watching, so a scheduler restart (heartbeat times
+ * loaded from disk are old) gives every node a full grace to reconnect instead of declaring the
+ * whole cluster down at once.
  */
 import type { NodeRecord } from '../store/store-records.js';
 
@@ -19,10 +21,58 @@ export function silentNodes(
   const silent: string[] = [];
   for (const node of nodes) {
     if (node.state !== 'ready') continue;
-    const heardAt = Math.max(node.lastHeartbeatAt, watchingSince);
-    if (now - heardAt > graceMs) silent.push(node.id);
+    if (now - heardAt(node, watchingSince) > graceMs) silent.push(node.id);
   }
   return silent;
+}
+
+/** A down node whose lease has run out, and how long it has been silent (ms). */
+export interface ExpiredLease {
+  id: string;
+  silentMs: number;
+}
+
+/**
+ * The `down` nodes silent for more than `leaseMs` (the grace plus the fence margin) at `now`,
+ * in input order; the dispatcher marks their tasks lost.
+ */
+export function expiredLeases(
+  nodes: readonly NodeLiveness[],
+  now: number,
+  leaseMs: number,
+  watchingSince: number,
+): ExpiredLease[] {
+  const expired: ExpiredLease[] = [];
+  for (const node of nodes) {
+    if (node.state !== 'down') continue;
+    const silentMs = now - heardAt(node, watchingSince);
+    if (silentMs > leaseMs) expired.push({ id: node.id, silentMs });
+  }
+  return expired;
+}
+
+/**
+ * The earliest moment after `now` at which a `down` node's lease runs out (the first instant
+ * {@link expiredLeases} lists it), or undefined when no lease is still running.
+ */
+export function nextLeaseExpiry(
+  nodes: readonly NodeLiveness[],
+  now: number,
+  leaseMs: number,
+  watchingSince: number,
+): number | undefined {
+  let next: number | undefined;
+  for (const node of nodes) {
+    if (node.state !== 'down') continue;
+    const at = heardAt(node, watchingSince) + leaseMs + 1;
+    if (at > now && (next === undefined || at < next)) next = at;
+  }
+  return next;
+}
+
+/** When silence started counting for `node`. */
+function heardAt(node: NodeLiveness, watchingSince: number): number {
+  return Math.max(node.lastHeartbeatAt, watchingSince);
 }
 
 /**

@@ -3,12 +3,13 @@
  * passing its constraints. A node that becomes eligible gets a task; a task whose node is
  * down, drained, gone or no longer eligible is stopped (it is not moved: it belongs to that
  * node); a task on a paused node stays, even when its spec is out of date, since no new task
- * could start there.
+ * could start there. A task on a down node stays until its lease runs out (residency.ts), so a
+ * node back within the grace plus the fence margin keeps its task.
  */
 import { NODE_FILTERS } from '../placement/filters/filter-pipeline.js';
 import type { Task } from './model.js';
 import { newTask } from './new-task.js';
-import { nodeVerdict, whyMove } from './residency.js';
+import { heldByLease, nodeVerdict, whyMove } from './residency.js';
 import type { ServiceOutcome, ServiceRound } from './service-round.js';
 import { slotKeeper } from './slot-keeper.js';
 
@@ -26,6 +27,7 @@ export function reconcileGlobal(r: ServiceRound): ServiceOutcome {
     else group.push(t);
   }
   const out: ServiceOutcome = { kept: [], created: [] };
+  const keepRunning = desired.spec.berth.keepRunningWhenDisconnected;
   // A new task for the node; when `old` is given it replaces that one.
   const renew = (forNode: string, old?: Task, reason: 'spec changed' | 'task lost' = 'spec changed'): void => {
     const fresh = newTask({ stack, service: name, slot: 0, forNode }, desired, r.ctx);
@@ -34,9 +36,14 @@ export function reconcileGlobal(r: ServiceRound): ServiceOutcome {
     out.created.push(fresh);
   };
   for (const [nodeId, group] of byNode) {
-    const { keeper, duplicates } = slotKeeper(group, desired.hash, (t) => whyMove(t, r.nodes, req));
+    const { keeper, duplicates } = slotKeeper(group, desired.hash, (t) => whyMove(t, r.nodes, req, keepRunning));
     for (const d of duplicates) plan.stopTask(d, 'duplicate');
     const node = r.nodes.get(nodeId);
+    if (heldByLease(keeper, node, keepRunning)) {
+      plan.keepTask(keeper);
+      out.kept.push(keeper);
+      continue;
+    }
     const away = nodeVerdict(node, req);
     if (away !== undefined) {
       plan.stopTask(keeper, away);

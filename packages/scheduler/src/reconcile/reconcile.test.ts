@@ -84,13 +84,16 @@ describe('reconcile: replicated services', () => {
     expect(plan.stop.map((s) => s.taskId)).toEqual(plan.replace.map((r) => r.old));
   });
 
-  it.each<[string, Partial<NodeInfo>, string | undefined]>([
-    ['down', { state: 'down' }, 'node down'],
-    ['drained', { availability: 'drain' }, 'node drained'],
-    ['paused (tasks stay)', { availability: 'pause' }, undefined],
-    ['no longer eligible (driver gone)', { drivers: [] }, 'node no longer eligible'],
-  ])('a task on a node that is %s', (_name, change, reason) => {
-    const stack = deployed('app', [web(1)]);
+  it.each<[string, Partial<NodeInfo>, boolean, string | undefined]>([
+    ['down (the task waits for its lease to run out)', { state: 'down' }, false, undefined],
+    ['down and drained (still held: its agent cannot be told)', { state: 'down', availability: 'drain' }, false, undefined],
+    ['down, service keeps running when disconnected', { state: 'down' }, true, 'node down'],
+    ['drained', { availability: 'drain' }, false, 'node drained'],
+    ['paused (tasks stay)', { availability: 'pause' }, false, undefined],
+    ['no longer eligible (driver gone)', { drivers: [] }, false, 'node no longer eligible'],
+  ])('a task on a node that is %s', (_name, change, keepRunning, reason) => {
+    const base = web(1);
+    const stack = deployed('app', [{ ...base, berth: { ...base.berth, keepRunningWhenDisconnected: keepRunning } }]);
     const nodes = [node('n1'), node('n2')];
     const tasks = deployedOn(stack, nodes);
     const on = live(tasks)[0]!.nodeId;
@@ -114,6 +117,17 @@ describe('reconcile: replicated services', () => {
     const [t] = deployedOn(stack, threeNodes);
     const lost = { ...t!, status: status(t!.id, 'lost') };
     expect(reconcile([stack], [lost], threeNodes, counterContext()).replace.map((r) => r.reason)).toEqual(['task lost']);
+  });
+
+  it('a task lost on a down node (its lease ran out) is replaced on another node', () => {
+    const stack = deployed('app', [web(1)]);
+    const nodes = [node('n1'), node('n2')];
+    const [t] = deployedOn(stack, nodes);
+    const down = nodes.map((n) => (n.id === t!.nodeId ? { ...n, state: 'down' as const } : n));
+    const r = round([stack], [{ ...t!, status: status(t!.id, 'lost') }], down);
+    expect(r.plan.replace.map((x) => [x.old, x.reason])).toEqual([[t!.id, 'task lost']]);
+    const fresh = live(r.tasks);
+    expect(fresh.map((x) => [x.slot, x.nodeId])).toEqual([[1, down.find((n) => n.state === 'ready')!.id]]);
   });
 
   it('keeps tasks that finished (the agent already applied the restart policy)', () => {
@@ -157,8 +171,22 @@ describe('reconcile: replicated services', () => {
 });
 
 describe('reconcile: a node goes down and comes back', () => {
-  it('replaces the task elsewhere, then stops the stale copy when the node returns', () => {
+  const keepsRunning = (spec: ServiceSpec): ServiceSpec => ({ ...spec, berth: { ...spec.berth, keepRunningWhenDisconnected: true } });
+
+  it('holds the tasks of a down node until they are lost, so a node back in time loses nothing', () => {
     const stack = deployed('app', [svc('web', { deploy: { replicas: 2 } })]);
+    const nodes = [node('n1'), node('n2'), node('n3')];
+    const tasks = deployedOn(stack, nodes);
+    const down = nodes.map((n) => (n.id === 'n1' ? { ...n, state: 'down' as const } : n));
+    const r1 = round([stack], tasks, down);
+    expect(changes(r1.plan)).toBe(0);
+    const r2 = round([stack], r1.tasks, nodes);
+    expect(changes(r2.plan)).toBe(0);
+    expect(r2.tasks).toEqual(tasks);
+  });
+
+  it('moves the task of a service that keeps running when disconnected at once, then stops the stale copy when the node returns', () => {
+    const stack = deployed('app', [keepsRunning(svc('web', { deploy: { replicas: 2 } }))]);
     const nodes = [node('n1'), node('n2'), node('n3')];
     let tasks = deployedOn(stack, nodes);
     const victim = live(tasks).find((t) => t.nodeId === 'n1')!;
@@ -177,6 +205,21 @@ describe('reconcile: a node goes down and comes back', () => {
     expect(changes(r2.plan)).toBe(0);
     expect(r2.plan.keep).not.toContain(victim.id);
     expect(r2.tasks.some((t) => t.id === victim.id)).toBe(false);
+    expect(slots(r2.tasks)).toEqual([1, 2]);
+  });
+
+  it('a task lost on a down node is replaced; the node coming back changes nothing more', () => {
+    const stack = deployed('app', [svc('web', { deploy: { replicas: 2 } })]);
+    const nodes = [node('n1'), node('n2'), node('n3')];
+    let tasks = deployedOn(stack, nodes);
+    const victim = live(tasks).find((t) => t.nodeId === 'n1')!;
+    const down = nodes.map((n) => (n.id === 'n1' ? { ...n, state: 'down' as const } : n));
+    tasks = tasks.map((t) => (t.id === victim.id ? { ...t, status: status(t.id, 'lost') } : t));
+    const r1 = round([stack], tasks, down);
+    expect(r1.plan.replace.map((r) => [r.old, r.reason])).toEqual([[victim.id, 'task lost']]);
+    expect(r1.tasks.find((t) => t.id === r1.plan.place[0]!.id)?.nodeId).toBe('n3');
+    const r2 = round([stack], r1.tasks, nodes);
+    expect(changes(r2.plan)).toBe(0);
     expect(slots(r2.tasks)).toEqual([1, 2]);
   });
 
@@ -207,6 +250,16 @@ describe('reconcile: global services', () => {
     expect(plan.place.map((t) => [t.forNode, t.slot])).toEqual([['n1', 0]]);
   });
 
+  it('stops the task on a down node at once when the service keeps running when disconnected', () => {
+    const base = agent();
+    const stack = deployed('app', [{ ...base, berth: { ...base.berth, keepRunningWhenDisconnected: true } }]);
+    const nodes = [node('n1'), node('n2')];
+    const tasks = deployedOn(stack, nodes);
+    const r = round([stack], tasks, nodes.map((n) => (n.id === 'n2' ? { ...n, state: 'down' as const } : n)));
+    expect(r.plan.stop).toEqual([{ taskId: live(tasks).find((t) => t.forNode === 'n2')!.id, reason: 'node down' }]);
+    expect(r.plan.place).toEqual([]);
+  });
+
   it('follows nodes joining, going down, leaving and coming back', () => {
     const stack = deployed('app', [agent()]);
     let nodes = [node('n1'), node('n2')];
@@ -220,6 +273,9 @@ describe('reconcile: global services', () => {
     tasks = r.tasks;
 
     nodes = nodes.map((n) => (n.id === 'n2' ? { ...n, state: 'down' as const } : n));
+    r = round([stack], tasks, nodes);
+    expect(changes(r.plan)).toBe(0); // held until its lease runs out
+    tasks = r.tasks.map((t) => (t.forNode === 'n2' ? { ...t, status: status(t.id, 'lost') } : t));
     r = round([stack], tasks, nodes);
     expect(r.plan.stop.map((s) => s.reason)).toEqual(['node down']);
     expect(r.plan.place).toEqual([]);

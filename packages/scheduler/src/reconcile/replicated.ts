@@ -1,7 +1,8 @@
 /**
  * Replicated mode: exactly slots 1..replicas. A missing slot gets a new task; slots above
  * `replicas` are stopped (so scaling down stops the highest); a slot whose task runs an older
- * spec, or sits on a node it cannot stay on, gets a replacement task in the same slot.
+ * spec, or sits on a node it cannot stay on, gets a replacement task in the same slot (a task on
+ * a down node waits for its lease to run out first: see residency.ts).
  */
 import type { Task } from './model.js';
 import { newTask } from './new-task.js';
@@ -23,7 +24,8 @@ export function reconcileReplicated(r: ServiceRound): ServiceOutcome {
       else group.push(t);
     }
   }
-  const moveReason = (t: Task): ReturnType<typeof whyMove> => whyMove(t, r.nodes, r.req);
+  const keepRunning = desired.spec.berth.keepRunningWhenDisconnected;
+  const moveReason = (t: Task): ReturnType<typeof whyMove> => whyMove(t, r.nodes, r.req, keepRunning);
   const out: ServiceOutcome = { kept: [], created: [] };
   for (let slot = 1; slot <= replicas; slot++) {
     const group = bySlot.get(slot);
