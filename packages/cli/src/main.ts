@@ -4,17 +4,22 @@
  */
 import { Command, CommanderError } from 'commander';
 import { isBerthError } from '@berth/api/domain';
+import { withConnectionOptions } from './client/command-options.js';
 import { registerAgent } from './commands/agent.js';
+import { registerCert } from './commands/cert.js';
 import { registerConfig } from './commands/config.js';
+import { registerContext } from './commands/context.js';
 import { registerDaemon } from './commands/daemon.js';
 import { registerScheduler } from './commands/scheduler.js';
 import { registerDown } from './commands/down.js';
 import { registerEvents } from './commands/events.js';
 import { registerLogs } from './commands/logs.js';
 import { registerLs } from './commands/ls.js';
+import { registerNode } from './commands/node.js';
 import { registerNodes } from './commands/nodes.js';
 import { registerPs } from './commands/ps.js';
 import { registerScale } from './commands/scale.js';
+import { registerToken } from './commands/token.js';
 import { registerUp } from './commands/up.js';
 import { ExitStatus, exitStatusFor } from './exit-status.js';
 import { processTerminal, type Terminal } from './output/terminal.js';
@@ -39,6 +44,8 @@ export async function main(argv: string[], term: Terminal = processTerminal()): 
       writeOut: (s) => term.out.write(s),
       writeErr: (s) => term.err.write(s),
     });
+  // Global: before or after the command name; each command's --help lists them too.
+  withConnectionOptions(program).configureHelp({ showGlobalOptions: true });
   registerUp(program, term, done);
   registerDown(program, term, done);
   registerPs(program, term, done);
@@ -47,6 +54,10 @@ export async function main(argv: string[], term: Terminal = processTerminal()): 
   registerScale(program, term, done);
   registerEvents(program, term, done);
   registerNodes(program, term, done);
+  registerNode(program, term, done);
+  registerToken(program, term, done);
+  registerCert(program, term, done);
+  registerContext(program, term, done);
   registerConfig(program, term, done);
   registerAgent(program, term, done);
   registerScheduler(program, term, done);

@@ -1,11 +1,24 @@
-/** Options every client command shares: where the daemon is, which stack, which output format. */
+/** Options the client commands share: where the scheduler is, which stack, which output format. */
 import { BerthError } from '@berth/api/domain';
 import type { Command } from 'commander';
 import { collect } from '../commands/options.js';
+import type { ConnectionFlags } from './connection-target.js';
 
-/** Adds `-H, --host <address>` (BERTH_HOST when absent). */
-export function withHostOption(command: Command): Command {
-  return command.option('-H, --host <address>', 'Control API address: unix:///path.sock, tcp://host:port (default BERTH_HOST, else the local daemon)');
+/**
+ * Adds the global `-H, --host` and `--cert-dir` to the program. They are the program's, not each
+ * command's, so they work before the command name (`berth --host tcp://h:7401 nodes`) as well as
+ * after it (commander recognises program options anywhere on the line).
+ */
+export function withConnectionOptions(program: Command): Command {
+  return program
+    .option('-H, --host <address>', 'Control API address: unix:///path.sock or tcp://host:port (default BERTH_HOST, the context file, else the local daemon)')
+    .option('--cert-dir <dir>', 'admin certificate dir for a tcp:// host: ca.crt, cert.crt, cert.key (default BERTH_CERT_DIR, the context file, else ~/.config/berth/certs/admin)');
+}
+
+/** The global connection flags as given on the command line, read from the running command. */
+export function connectionFlags(command: Command): ConnectionFlags {
+  const opts = command.optsWithGlobals<{ host?: string; certDir?: string }>();
+  return { host: opts.host, certDir: opts.certDir };
 }
 
 /**

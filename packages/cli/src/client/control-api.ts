@@ -18,10 +18,28 @@ export type {
   ServiceChange,
   StackSummary,
   TaskView,
+  CertificateRequest,
+  IssuedCertificateView,
+  JoinTokenView,
+  NodeRemoval,
+  NodeUpdate,
 } from '@berth/scheduler';
 
 /** The calls the client commands make; every one throws BerthError (`UNAVAILABLE` when no daemon answers). */
 export type ControlClient = Pick<
   ControlConnection,
-  'deploy' | 'remove' | 'listStacks' | 'listTasks' | 'listNodes' | 'scale' | 'logs' | 'events' | 'close'
+  | 'deploy'
+  | 'remove'
+  | 'listStacks'
+  | 'listTasks'
+  | 'listNodes'
+  | 'scale'
+  | 'logs'
+  | 'events'
+  | 'close'
+  | 'address'
+  | 'joinToken'
+  | 'issueCertificate'
+  | 'updateNode'
+  | 'removeNode'
 >;

@@ -5,7 +5,7 @@
  * deployed is not an error: there is nothing left to do, as with Compose.
  */
 import type { Command } from 'commander';
-import { withHostOption, withStackOptions } from '../client/command-options.js';
+import { connectionFlags, withStackOptions } from '../client/command-options.js';
 import { parseTimeoutSeconds } from '../client/durations.js';
 import { openControl } from '../client/open-control.js';
 import { removeStack } from '../client/remove-stack.js';
@@ -17,7 +17,6 @@ import { taskName } from '../output/task-name.js';
 import type { Terminal } from '../output/terminal.js';
 
 interface DownOptions {
-  host?: string;
   projectName?: string;
   file?: string[];
   volumes?: boolean;
@@ -26,13 +25,13 @@ interface DownOptions {
 
 /** Registers `down`; the action sets the exit status through `done`. */
 export function registerDown(program: Command, term: Terminal, done: (status: number) => void): void {
-  withHostOption(withStackOptions(program.command('down').description('stop and remove a stack')))
+  withStackOptions(program.command('down').description('stop and remove a stack'))
     .option('-v, --volumes', 'also remove the named volumes the stack declares')
     .option('-t, --timeout <seconds>', "how long tasks get to stop before they are killed (default: each service's stop_grace_period)")
-    .action(async (opts: DownOptions) => {
+    .action(async (opts: DownOptions, command: Command) => {
       const timeoutMs = opts.timeout === undefined ? undefined : parseTimeoutSeconds(opts.timeout);
       const stack = stackTarget(opts, { term, env: process.env, cwd: process.cwd() });
-      const client = await openControl({ host: opts.host, env: process.env, startDaemon: false, log: (l) => term.err.write(l + '\n') });
+      const client = await openControl({ ...connectionFlags(command), env: process.env, startDaemon: false, log: (l) => term.err.write(l + '\n') });
       try {
         const outcome = await removeStack(client, stack, { removeVolumes: opts.volumes === true, ...(timeoutMs !== undefined ? { timeoutMs } : {}) });
         if (!outcome.deployed) {

@@ -1,6 +1,6 @@
 /** `berth events`: what happens to a stack (or the whole cluster), one line per event, until Ctrl-C. */
 import type { Command } from 'commander';
-import { parseFormat, withHostOption, withStackOptions } from '../client/command-options.js';
+import { connectionFlags, parseFormat, withStackOptions } from '../client/command-options.js';
 import { Interrupts } from '../client/interrupts.js';
 import { openControl } from '../client/open-control.js';
 import { optionalStackTarget } from '../client/stack-target.js';
@@ -10,7 +10,6 @@ import { onBrokenPipe } from '../output/broken-pipe.js';
 import type { Terminal } from '../output/terminal.js';
 
 interface EventsOptions {
-  host?: string;
   projectName?: string;
   file?: string[];
   format: string;
@@ -18,12 +17,12 @@ interface EventsOptions {
 
 /** Registers `events`; the action sets the exit status through `done`. */
 export function registerEvents(program: Command, term: Terminal, done: (status: number) => void): void {
-  withHostOption(withStackOptions(program.command('events').description("print a stack's (or all stacks') events as they happen, until Ctrl-C")))
+  withStackOptions(program.command('events').description("print a stack's (or all stacks') events as they happen, until Ctrl-C"))
     .option('--format <format>', 'text or json (one object per line)', 'text')
-    .action(async (opts: EventsOptions) => {
+    .action(async (opts: EventsOptions, command: Command) => {
       const format = parseFormat(opts.format, ['text', 'json'] as const);
       const stack = optionalStackTarget(opts, { term, env: process.env, cwd: process.cwd() });
-      const client = await openControl({ host: opts.host, env: process.env, startDaemon: false, log: (l) => term.err.write(l + '\n') });
+      const client = await openControl({ ...connectionFlags(command), env: process.env, startDaemon: false, log: (l) => term.err.write(l + '\n') });
       const interrupts = new Interrupts();
       const stop = new AbortController();
       void interrupts.first.then(() => stop.abort());

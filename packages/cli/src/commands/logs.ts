@@ -5,7 +5,7 @@
  */
 import type { Command } from 'commander';
 import { BerthError } from '@berth/api/domain';
-import { withHostOption, withStackOptions } from '../client/command-options.js';
+import { connectionFlags, withStackOptions } from '../client/command-options.js';
 import { parseSince } from '../client/durations.js';
 import { followStackLogs } from '../client/follow-stack-logs.js';
 import { Interrupts } from '../client/interrupts.js';
@@ -18,7 +18,6 @@ import { colorsOn } from '../output/stream-kind.js';
 import type { Terminal } from '../output/terminal.js';
 
 interface LogsOptions {
-  host?: string;
   projectName?: string;
   file?: string[];
   follow?: boolean;
@@ -29,17 +28,17 @@ interface LogsOptions {
 
 /** Registers `logs`; the action sets the exit status through `done`. */
 export function registerLogs(program: Command, term: Terminal, done: (status: number) => void): void {
-  withHostOption(withStackOptions(program.command('logs').description("print a stack's task output"), false))
+  withStackOptions(program.command('logs').description("print a stack's task output"), false)
     .argument('[service...]', 'only these services (default: all)')
     .option('-f, --follow', 'keep printing new output until Ctrl-C')
     .option('--tail <n>', 'only the last n lines of each task')
     .option('--since <when>', 'only output since a duration ago (10m, 1h30m), a date-time or Unix seconds')
     .option('--no-prefix', 'print lines without the `service-1 | ` prefix')
-    .action(async (services: string[], opts: LogsOptions) => {
+    .action(async (services: string[], opts: LogsOptions, command: Command) => {
       const tail = opts.tail === undefined ? undefined : parseTail(opts.tail);
       const since = opts.since === undefined ? undefined : parseSince(opts.since, Date.now());
       const stack = stackTarget(opts, { term, env: process.env, cwd: process.cwd() });
-      const client = await openControl({ host: opts.host, env: process.env, startDaemon: false, log: (l) => term.err.write(l + '\n') });
+      const client = await openControl({ ...connectionFlags(command), env: process.env, startDaemon: false, log: (l) => term.err.write(l + '\n') });
       const write = logWriter(term.out, { prefix: opts.prefix, color: colorsOn(term, term.out), services });
       const query = {
         stack,

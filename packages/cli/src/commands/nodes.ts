@@ -1,6 +1,9 @@
-/** `berth nodes`: the cluster's nodes, their state, capacity and how many tasks run on each. */
+/**
+ * `berth nodes` (and its alias `berth node ls`): the cluster's nodes — state, availability,
+ * labels, tasks running of placed, and reserved cpu/memory of each node's capacity.
+ */
 import type { Command } from 'commander';
-import { parseFormat, withHostOption } from '../client/command-options.js';
+import { connectionFlags, parseFormat } from '../client/command-options.js';
 import { openControl } from '../client/open-control.js';
 import { ExitStatus } from '../exit-status.js';
 import { NODE_COLUMNS, nodeRow } from '../output/node-listing.js';
@@ -9,17 +12,17 @@ import { renderTable } from '../output/table.js';
 import type { Terminal } from '../output/terminal.js';
 
 interface NodesOptions {
-  host?: string;
   format: string;
 }
 
-/** Registers `nodes`; the action sets the exit status through `done`. */
-export function registerNodes(program: Command, term: Terminal, done: (status: number) => void): void {
-  withHostOption(program.command('nodes').description("list the cluster's nodes"))
-    .option('--format <format>', 'table or json', 'table')
-    .action(async (opts: NodesOptions) => {
+/** Adds the listing's options and action to `command` (`nodes`, `node ls`). */
+export function nodeListCommand(command: Command, term: Terminal, done: (status: number) => void): Command {
+  return command
+    .description("list the cluster's nodes")
+    .option('--format <format>', 'table or json (the full node views)', 'table')
+    .action(async (opts: NodesOptions, cmd: Command) => {
       const format = parseFormat(opts.format, ['table', 'json'] as const);
-      const client = await openControl({ host: opts.host, env: process.env, startDaemon: false, log: (l) => term.err.write(l + '\n') });
+      const client = await openControl({ ...connectionFlags(cmd), env: process.env, startDaemon: false, log: (l) => term.err.write(l + '\n') });
       try {
         const nodes = await client.listNodes();
         if (format === 'json') {
@@ -33,4 +36,9 @@ export function registerNodes(program: Command, term: Terminal, done: (status: n
       }
       done(ExitStatus.OK);
     });
+}
+
+/** Registers `nodes`; the action sets the exit status through `done`. */
+export function registerNodes(program: Command, term: Terminal, done: (status: number) => void): void {
+  nodeListCommand(program.command('nodes'), term, done);
 }

@@ -1,6 +1,6 @@
 /** `berth ps`: the tasks of a stack (or of every stack), as a table or as JSON. */
 import type { Command } from 'commander';
-import { parseFormat, withHostOption, withStackOptions } from '../client/command-options.js';
+import { connectionFlags, parseFormat, withStackOptions } from '../client/command-options.js';
 import { openControl } from '../client/open-control.js';
 import { listStackTasks } from '../client/stack-tasks.js';
 import { optionalStackTarget } from '../client/stack-target.js';
@@ -11,7 +11,6 @@ import { sortTasks, taskColumns, taskJson, taskRow } from '../output/task-listin
 import type { Terminal } from '../output/terminal.js';
 
 interface PsOptions {
-  host?: string;
   projectName?: string;
   file?: string[];
   format: string;
@@ -19,12 +18,12 @@ interface PsOptions {
 
 /** Registers `ps`; the action sets the exit status through `done`. */
 export function registerPs(program: Command, term: Terminal, done: (status: number) => void): void {
-  withHostOption(withStackOptions(program.command('ps').description("list a stack's tasks (all stacks' when none is named or found)")))
+  withStackOptions(program.command('ps').description("list a stack's tasks (all stacks' when none is named or found)"))
     .option('--format <format>', 'table or json', 'table')
-    .action(async (opts: PsOptions) => {
+    .action(async (opts: PsOptions, command: Command) => {
       const format = parseFormat(opts.format, ['table', 'json'] as const);
       const stack = optionalStackTarget(opts, { term, env: process.env, cwd: process.cwd() });
-      const client = await openControl({ host: opts.host, env: process.env, startDaemon: false, log: (l) => term.err.write(l + '\n') });
+      const client = await openControl({ ...connectionFlags(command), env: process.env, startDaemon: false, log: (l) => term.err.write(l + '\n') });
       try {
         const tasks = sortTasks(stack === undefined ? await client.listTasks() : await listStackTasks(client, stack));
         if (format === 'json') {

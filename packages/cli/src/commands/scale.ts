@@ -1,6 +1,6 @@
 /** `berth scale web=3 worker=0`: sets replica counts of a deployed stack's services. */
 import type { Command } from 'commander';
-import { withHostOption, withStackOptions } from '../client/command-options.js';
+import { connectionFlags, withStackOptions } from '../client/command-options.js';
 import { openControl } from '../client/open-control.js';
 import { parseScaleTargets } from '../client/scale-targets.js';
 import { stackTarget } from '../client/stack-target.js';
@@ -10,20 +10,19 @@ import { colorsOn } from '../output/stream-kind.js';
 import type { Terminal } from '../output/terminal.js';
 
 interface ScaleOptions {
-  host?: string;
   projectName?: string;
   file?: string[];
 }
 
 /** Registers `scale`; the action sets the exit status through `done`. */
 export function registerScale(program: Command, term: Terminal, done: (status: number) => void): void {
-  withHostOption(withStackOptions(program.command('scale').description("set the number of replicas of a stack's services")))
+  withStackOptions(program.command('scale').description("set the number of replicas of a stack's services"))
     .argument('<service=replicas...>', 'services and their new replica counts, e.g. web=3 worker=0')
-    .action(async (operands: string[], opts: ScaleOptions) => {
+    .action(async (operands: string[], opts: ScaleOptions, command: Command) => {
       // Parsed before anything else: a typo is a usage error, not a round trip.
       const targets = parseScaleTargets(operands);
       const stack = stackTarget(opts, { term, env: process.env, cwd: process.cwd() });
-      const client = await openControl({ host: opts.host, env: process.env, startDaemon: false, log: (l) => term.err.write(l + '\n') });
+      const client = await openControl({ ...connectionFlags(command), env: process.env, startDaemon: false, log: (l) => term.err.write(l + '\n') });
       try {
         const changes = await client.scale(stack, targets);
         for (const line of changeLines(changes, colorsOn(term, term.out))) term.out.write(line + '\n');

@@ -1,7 +1,9 @@
 /**
  * `berth scheduler`: runs the scheduler alone in the foreground until SIGINT/SIGTERM, for a
- * cluster whose agents join it with `berth agent --join HOST:PORT`. Stopping it stops nothing
- * on the nodes: agents redial and keep their tasks running meanwhile.
+ * cluster whose agents join it with `berth agent --join HOST:PORT --token T`. Stopping it stops
+ * nothing on the nodes: agents redial and keep their tasks running meanwhile. The first start
+ * creates the cluster CA in `<data-dir>/pki/`; the log says how to get the join token (never
+ * the token itself: logs get copied around).
  */
 import type { Command } from 'commander';
 import { ExitStatus } from '../exit-status.js';
@@ -9,8 +11,9 @@ import type { Terminal } from '../output/terminal.js';
 import { parseHeartbeatPeriod, parseListenAddress, parseMissedHeartbeats } from '../daemon/server-options.js';
 
 /**
- * Where a standalone scheduler listens for agents unless told otherwise. Loopback, because the
- * agent protocol is plain text for now: pass `--listen 0.0.0.0:7400` on a trusted network.
+ * Where a standalone scheduler listens for agents unless told otherwise. Loopback, so nothing is
+ * exposed until the operator chooses to (`--listen 0.0.0.0:7400`); the port is mutual TLS and
+ * joining needs the token.
  */
 export const DEFAULT_SCHEDULER_LISTEN = '127.0.0.1:7400';
 
@@ -29,9 +32,9 @@ export function registerScheduler(program: Command, term: Terminal, done: (statu
     .command('scheduler')
     .description('run the scheduler in the foreground: the store, reconcile, dispatch to agents, the Control API')
     .requiredOption('--data-dir <dir>', 'where the state store (state.db) and, by default, the control socket live')
-    .option('--listen <host:port>', 'address agents join (plain text)', DEFAULT_SCHEDULER_LISTEN)
+    .option('--listen <host:port>', 'address agents join (TLS; joining needs the token)', DEFAULT_SCHEDULER_LISTEN)
     .option('--control-socket <path>', 'unix socket of the Control API (default <data-dir>/control.sock)')
-    .option('--control-tcp <host:port>', 'also serve the Control API on TCP (plain text)')
+    .option('--control-tcp <host:port>', 'also serve the Control API on TCP (TLS; admin certificates only)')
     .option('--heartbeat-period <duration>', 'how often agents heartbeat, e.g. 1s (default 1s)')
     .option('--missed-heartbeats <n>', 'heartbeats missed before a node is down (default 3)')
     .action(async (opts: SchedulerCliOptions) => {
@@ -55,6 +58,10 @@ export function registerScheduler(program: Command, term: Terminal, done: (statu
         ...(heartbeatPeriodMs !== undefined ? { heartbeatPeriodMs } : {}),
         ...(missedHeartbeats !== undefined ? { missedHeartbeats } : {}),
       });
+      if (scheduler.controlSocket !== undefined) {
+        log(`join token: berth --host unix://${scheduler.controlSocket} token`);
+      }
+      log(`cluster CA fingerprint: ${scheduler.authority.caFingerprint}`);
       const signal = await stop;
       log(`${signal}: shutting down; agents keep their tasks running`);
       await scheduler.close();

@@ -6,7 +6,7 @@
  */
 import type { Command } from 'commander';
 import { attachStack } from '../client/attach-stack.js';
-import { withHostOption } from '../client/command-options.js';
+import { connectionFlags } from '../client/command-options.js';
 import { parseTimeoutSeconds } from '../client/durations.js';
 import { openControl } from '../client/open-control.js';
 import { outdatedTaskIds } from '../client/outdated-tasks.js';
@@ -23,7 +23,6 @@ import { loadStackFiles } from '../load-stack-files.js';
 import { collect } from './options.js';
 
 interface UpOptions {
-  host?: string;
   file?: string[];
   projectName?: string;
   profile?: string[];
@@ -35,7 +34,7 @@ interface UpOptions {
 
 /** Registers `up`; the action sets the exit status through `done`. */
 export function registerUp(program: Command, term: Terminal, done: (status: number) => void): void {
-  withHostOption(program.command('up').description('deploy a stack and keep it running'))
+  program.command('up').description('deploy a stack and keep it running')
     .option('-f, --file <file>', 'stack file (repeat to merge overrides, as Compose does)', collect)
     .option('-p, --project-name <name>', 'stack name (default: top-level name:, else the directory name)')
     .option('--profile <profile>', 'enable a profile (repeatable)', collect)
@@ -43,7 +42,7 @@ export function registerUp(program: Command, term: Terminal, done: (status: numb
     .option('-d, --detach', 'deploy and return instead of following the logs')
     .option('--wait', 'return once every task is running and healthy; fail with the reasons if one cannot be (implies -d)')
     .option('--timeout <seconds>', 'how long --wait waits (and attached up shows progress before the logs)', '60')
-    .action(async (opts: UpOptions) => {
+    .action(async (opts: UpOptions, command: Command) => {
       const timeoutMs = parseTimeoutSeconds(opts.timeout);
       const stack = loadStackFiles(opts, term);
       // An invalid stack never reaches (or starts) the daemon.
@@ -51,7 +50,7 @@ export function registerUp(program: Command, term: Terminal, done: (status: numb
         done(ExitStatus.FAILED);
         return;
       }
-      const client = await openControl({ host: opts.host, env: process.env, startDaemon: true, log: (l) => term.err.write(l + '\n') });
+      const client = await openControl({ ...connectionFlags(command), env: process.env, startDaemon: true, log: (l) => term.err.write(l + '\n') });
       try {
         // Listed before the deploy, to tell the tasks it replaces from the new ones.
         const before = opts.wait === true || opts.detach !== true ? await listStackTasks(client, stack.name) : [];
