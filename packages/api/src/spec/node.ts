@@ -28,6 +28,12 @@ export interface NodeInfo {
   availability: NodeAvailability;
   role: NodeRole;
   labels: Record<string, string>;
+  /**
+   * Label changes an operator made (`berth node update`): a value sets the label, null removes
+   * it. They win over the agent's own `--label` values each time it registers. Scheduler state
+   * only; not on the wire.
+   */
+  operatorLabels?: Record<string, string | null>;
   /** Fractional cores. */
   cpus: number;
   memoryBytes: number;

@@ -74,6 +74,8 @@ describe('nodeUpdatePatch', () => {
   it('removes, then adds labels, and sets the availability', () => {
     expect(nodeUpdatePatch(node, { labelsAdd: { zone: 'b', gpu: 'yes' }, labelsRemove: ['disk', 'absent'], availability: 'drain' })).toEqual({
       labels: { zone: 'b', gpu: 'yes' },
+      // Remembered, so the agent's own labels do not undo them when it registers again.
+      operatorLabels: { zone: 'b', gpu: 'yes', disk: null, absent: null },
       availability: 'drain',
     });
     expect(nodeUpdatePatch(node, { labelsAdd: {}, labelsRemove: [], availability: 'pause' })).toEqual({ availability: 'pause' });

@@ -77,7 +77,14 @@ export function nodeUpdatePatch(node: NodeInfo, changes: NodeChanges): NodePatch
   for (const key of changes.labelsRemove) delete labels[key];
   Object.assign(labels, changes.labelsAdd);
   const patch: NodePatch = {};
-  if (!sameLabels(labels, node.labels)) patch.labels = labels;
+  if (!sameLabels(labels, node.labels)) {
+    patch.labels = labels;
+    // Remembered so the agent's next registration (with its own --label values) keeps them.
+    const overrides: Record<string, string | null> = { ...node.operatorLabels };
+    for (const key of changes.labelsRemove) overrides[key] = null;
+    Object.assign(overrides, changes.labelsAdd);
+    patch.operatorLabels = overrides;
+  }
   if (changes.availability !== undefined && changes.availability !== node.availability) patch.availability = changes.availability;
   return Object.keys(patch).length === 0 ? undefined : patch;
 }

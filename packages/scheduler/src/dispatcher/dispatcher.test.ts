@@ -220,6 +220,23 @@ describe('Dispatcher: incremental sets', () => {
   });
 });
 
+describe('Dispatcher: operator labels', () => {
+  it('keeps an operator’s label changes over the agent’s own labels when the node registers again', async () => {
+    const { store, dispatcher, hosted } = await start();
+    const first = rawStream(hosted.address);
+    first.register(sampleRegistration('n1', { labels: { zone: 'a', disk: 'hdd' } }));
+    await first.nth('assignmentSet', 0);
+    first.close();
+    await eventually(() => dispatcher.connectedNodes().length === 0, 'the first stream to go');
+    // What `berth node update n1 --label-add disk=ssd --label-add tier=gold --label-rm zone` writes.
+    store.updateNode('n1', { labels: { disk: 'ssd', tier: 'gold' }, operatorLabels: { disk: 'ssd', tier: 'gold', zone: null } });
+    const second = rawStream(hosted.address);
+    second.register(sampleRegistration('n1', { labels: { zone: 'b', disk: 'hdd', rack: '7' } }));
+    await second.nth('assignmentSet', 0);
+    expect(store.node('n1')!.labels).toEqual({ disk: 'ssd', tier: 'gold', rack: '7' });
+  });
+});
+
 describe('Dispatcher: one stream per node', () => {
   it('replaces the first stream of a node with the second', async () => {
     const { store, dispatcher, hosted } = await start();

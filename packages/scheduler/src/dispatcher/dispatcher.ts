@@ -197,7 +197,8 @@ export class Dispatcher extends EventEmitter<DispatcherEvents> {
           // Set by an operator (drain, pause) or by cluster join (role): a reconnect keeps them.
           availability: stored?.availability ?? 'active',
           role: stored?.role ?? 'worker',
-          labels: registration.labels,
+          labels: withOperatorLabels(registration.labels, stored?.operatorLabels),
+          ...(stored?.operatorLabels !== undefined ? { operatorLabels: stored.operatorLabels } : {}),
           cpus: registration.cpus,
           memoryBytes: registration.memoryBytes,
           drivers: registration.drivers,
@@ -409,4 +410,17 @@ function recordStatuses(tx: StoreTransaction, nodeId: string, statuses: readonly
   for (const reported of statuses) {
     if (acceptsReport(tx.task(reported.taskId), nodeId, reported)) tx.setTaskStatus(reported);
   }
+}
+
+/** The agent's labels with an operator's changes (`berth node update`) applied on top. */
+function withOperatorLabels(
+  agentLabels: Readonly<Record<string, string>>,
+  overrides: Readonly<Record<string, string | null>> | undefined,
+): Record<string, string> {
+  const labels = { ...agentLabels };
+  for (const [key, value] of Object.entries(overrides ?? {})) {
+    if (value === null) delete labels[key];
+    else labels[key] = value;
+  }
+  return labels;
 }
