@@ -103,6 +103,7 @@ await describeDocker('docker stack cleanup', ({ docker, runId }) => {
       agent = await Agent.start({
         dataDir: join(dir, 'agent'),
         scheduler: scheduler.agentAddress,
+        token: scheduler.authority.joinToken(),
         address: '127.0.0.1',
         drivers: ['docker'],
         log: (line) => agentLog.push(line),

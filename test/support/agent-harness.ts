@@ -224,6 +224,8 @@ export class AgentHarness {
     const before = this.scheduler.registrations().length;
     const args = [
       'agent',
+      // TestScheduler speaks plain text: no join, no certificate (a hidden flag for this harness).
+      '--insecure',
       '--join',
       this.scheduler.address,
       '--data-dir',

@@ -2,16 +2,23 @@
  * One agent process: the node's identity, its runtime drivers, the supervisor of its tasks and
  * the link to the scheduler, wired together. Nothing here decides policy.
  *
- *   start: identity ─▶ detect drivers ─▶ supervisor.recover() (re-adopt) ─▶ link.start()
+ *   start: identity + node certificate (join with the token if none) ─▶ detect drivers
+ *          ─▶ supervisor.recover() (re-adopt) ─▶ link.start() (mTLS) · certificate renewal timer
  *   link ── assignment sets ─▶ supervisor ── status batches ─▶ link
  *   link ── log requests ─▶ LogServer ─▶ driver.logs ─▶ link
  *   link ── stack cleanups ─▶ supervisor (after the stack's removals) ─▶ driver.cleanupStack
+ *   link ── lease expired ─▶ supervisor.fence() (stops what may not run twice; the next set restarts it)
  *
  * Closing the agent lets go of its tasks without stopping them: workloads keep running and
  * the next agent start re-adopts them.
  */
 import { cpus as osCpus, hostname, totalmem } from 'node:os';
+import type { ChannelCredentials } from '@grpc/grpc-js';
 import type { DriverName, DriverStatus } from '@berth/api';
+import { schedulerChannelCredentials } from '@berth/api/pki';
+import { CertificateRenewal } from './cluster/certificate-renewal.js';
+import { schedulerTlsChannelOptions } from './cluster/cluster-call.js';
+import { enrolNode } from './cluster/node-enrolment.js';
 import { loadOrCreateNodeIdentity, persistAssignedNodeId, type NodeIdentity } from './identity/node-identity.js';
 import { SchedulerLink, type NodeReport } from './link/scheduler-link.js';
 import { LogServer } from './log-server.js';
@@ -19,8 +26,10 @@ import { DockerDriver } from './runtime/docker/docker-driver.js';
 import { ProcessDriver } from './runtime/process/process-driver.js';
 import type { RuntimeDriver } from './runtime/runtime.js';
 import { toTaskAssignmentSet } from './supervisor/link-assignments.js';
+import { describeFence } from './supervisor/fence.js';
 import type { StackCleanupResult } from './supervisor/stack-cleanup.js';
 import { Supervisor, type RecoveryReport } from './supervisor/supervisor.js';
+import type { Clock } from './task/clock.js';
 
 /** berth agent version reported at registration. */
 export const AGENT_VERSION = '0.1.0';
@@ -40,6 +49,19 @@ export interface AgentOptions {
   env?: NodeJS.ProcessEnv;
   /** One line per notable event (registration, recovery, warnings). */
   log?: (line: string) => void;
+  /** The join token (`berth token`); needed only while this node has no certificate. */
+  token?: string;
+  /**
+   * Plain text to a TestScheduler: no join, no certificate, no renewal. For tests only; a real
+   * scheduler refuses it.
+   */
+  insecure?: boolean;
+  /** Explicit channel credentials (tests): no join and no renewal either. */
+  credentials?: ChannelCredentials;
+  /** Clock of the certificate renewal timer; injected by tests. */
+  clock?: Clock;
+  /** [0, 1) for the renewal point and its retries; injected by tests. */
+  random?: () => number;
 }
 
 /** One log line for a finished stack cleanup. */
@@ -58,17 +80,28 @@ export class Agent {
     readonly link: SchedulerLink,
     readonly recovery: RecoveryReport,
     private readonly logs: LogServer,
+    /** Undefined on an insecure link (tests). */
+    readonly renewal: CertificateRenewal | undefined,
   ) {}
 
   /** Starts an agent: re-adopts what the previous run left, then dials the scheduler. */
   static async start(options: AgentOptions): Promise<Agent> {
     const log = options.log ?? (() => undefined);
     const env = options.env ?? process.env;
-    const identity = await loadOrCreateNodeIdentity({
-      dataDir: options.dataDir,
-      name: options.name ?? hostname(),
-      address: options.address,
-    });
+    const name = options.name ?? hostname();
+    // Before anything else: a node that cannot join must not start (or write) anything.
+    const plain = options.insecure === true || options.credentials !== undefined;
+    const enrolment = plain
+      ? undefined
+      : await enrolNode({
+          dataDir: options.dataDir,
+          scheduler: options.scheduler,
+          name,
+          address: options.address,
+          log,
+          ...(options.token !== undefined ? { token: options.token } : {}),
+        });
+    const identity = enrolment?.identity ?? (await loadOrCreateNodeIdentity({ dataDir: options.dataDir, name, address: options.address }));
     const wanted = options.drivers ?? ['docker', 'process'];
     const drivers: Partial<Record<DriverName, RuntimeDriver>> = {};
     if (wanted.includes('process')) drivers.process = new ProcessDriver({ dataDir: options.dataDir, agentEnv: env });
@@ -100,14 +133,39 @@ export class Agent {
       tasks: supervisor.statuses(),
       appliedRevision: supervisor.revision,
     });
-    const link = new SchedulerLink({ address: options.scheduler, nodeId: identity.id, report });
+    // Swapped by a renewal; the link asks for it on every dial.
+    const nodeTls = enrolment && { credentials: schedulerChannelCredentials(enrolment.credentials) };
+    const renewal = enrolment
+      ? new CertificateRenewal({
+          address: options.scheduler,
+          dataDir: options.dataDir,
+          credentials: enrolment.credentials,
+          // The stream that is up keeps its TLS session; the next dial presents the new certificate.
+          onRenewed: (renewed) => {
+            if (nodeTls) nodeTls.credentials = schedulerChannelCredentials(renewed);
+          },
+          log,
+          ...(options.clock !== undefined ? { clock: options.clock } : {}),
+          ...(options.random !== undefined ? { random: options.random } : {}),
+        })
+      : undefined;
+    const link = new SchedulerLink({
+      address: options.scheduler,
+      nodeId: identity.id,
+      report,
+      ...(nodeTls
+        ? { credentials: () => nodeTls.credentials, channelOptions: schedulerTlsChannelOptions(options.scheduler) }
+        : options.credentials
+          ? { credentials: options.credentials }
+          : {}),
+    });
     const logs = new LogServer({
       handleOf: (taskId) => supervisor.runner(taskId)?.handle,
       drivers,
       sendChunk: (c) => link.sendLogChunk(c),
       sendFailure: (f) => link.sendLogFailure(f),
     });
-    const agent = new Agent(identity, drivers, driverStatus, supervisor, link, recovery, logs);
+    const agent = new Agent(identity, drivers, driverStatus, supervisor, link, recovery, logs, renewal);
     // Process services carry an absolute working_dir from the loader; the data dir is only a
     // fallback for specs that lack one.
     const node = { nodeId: identity.id, nodeAddress: identity.address, projectDir: () => options.dataDir };
@@ -131,15 +189,30 @@ export class Agent {
         persistAssignedNodeId(options.dataDir, identity, up.nodeId).catch((e: unknown) => log(`cannot persist node id: ${String(e)}`));
       }
     });
-    link.on('disconnected', (down) => log(`disconnected from scheduler (${down.reason}: ${down.message}); tasks keep running`));
+    link.on('disconnected', (down) =>
+      log(`disconnected from scheduler (${down.reason}: ${down.message})${down.reason === 'expired' ? '' : '; tasks keep running while the lease lasts'}`),
+    );
+    // Before the scheduler may replace them (grace + margin), stop what must not run twice.
+    link.on('leaseExpired', (lease) => log(describeFence(lease, supervisor.fence())));
+    link.on('leaseRenewed', () => log('lease renewed; fenced tasks start again when the scheduler lists them'));
+    // One line per new reason the dial fails (a refused certificate, a scheduler that is down), not one per retry.
+    let dialFailure: string | undefined;
+    link.on('disconnected', (down) => (dialFailure = down.message));
+    link.on('connected', () => (dialFailure = undefined));
+    link.on('retrying', ({ cause }) => {
+      if (cause !== dialFailure) log(`cannot connect to scheduler ${options.scheduler}: ${cause}; retrying`);
+      dialFailure = cause;
+    });
     link.on('protocolError', (e) => log(`protocol error: ${String(e)}`));
     link.start();
+    renewal?.start();
     return agent;
   }
 
   /** Disconnects and lets go of every task, leaving workloads running. */
   async close(): Promise<void> {
     this.logs.close();
+    await this.renewal?.stop();
     await this.link.close();
     await this.supervisor.close();
     for (const driver of Object.values(this.drivers)) {

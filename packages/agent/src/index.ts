@@ -32,7 +32,8 @@ export {
   type NodeIdentityOptions,
 } from './identity/node-identity.js';
 export { SchedulerLink, type NodeReport, type SchedulerLinkOptions } from './link/scheduler-link.js';
-export type { LinkDown, LinkRetry, LinkUp, SchedulerLinkEvents } from './link/scheduler-link-events.js';
+export type { LeaseExpiry, LeaseRenewal, LinkDown, LinkRetry, LinkUp, SchedulerLinkEvents } from './link/scheduler-link-events.js';
+export { DEFAULT_LEASE_GRACE_MS, LeaseClock, type LeaseChange } from './link/lease-clock.js';
 export {
   DEFAULT_RECONNECT_BACKOFF,
   reconnectDelayMs,
@@ -54,11 +55,13 @@ export {
 export {
   Supervisor,
   DEFAULT_START_CONCURRENCY,
+  type FenceResult,
   type RecoveryReport,
   type SupervisorEvents,
   type SupervisorOptions,
 } from './supervisor/supervisor.js';
 export type { TaskAssignment, TaskAssignmentSet } from './supervisor/assignments.js';
+export { describeFence, FENCE_STOP_GRACE_MS, type FencePlan } from './supervisor/fence.js';
 export { toTaskAssignmentSet, type NodeContext } from './supervisor/link-assignments.js';
 export { FakeDriver, type FakeCall, type FakeDriverOptions, type FakeRunPlan } from './runtime/fake/fake-driver.js';
 export { fakeServiceSpec, fakeTaskDescriptor } from './runtime/fake/fake-task.js';

@@ -12,9 +12,28 @@ export interface LinkUp {
 
 /** Why a registered stream went away. */
 export interface LinkDown {
-  /** `ended`: the scheduler ended the stream; `failed`: it errored; `stalled`: nothing arrived for too long. */
-  reason: 'ended' | 'failed' | 'stalled' | 'closed';
+  /**
+   * `ended`: the scheduler ended the stream; `failed`: it errored; `stalled`: nothing arrived for
+   * too long; `expired`: the lease ran out, so the link let go of the stream to register afresh.
+   */
+  reason: 'ended' | 'failed' | 'stalled' | 'expired' | 'closed';
   message: string;
+}
+
+/** The lease ran out: the agent fences its tasks. */
+export interface LeaseExpiry {
+  /** The lease length in force (ms). */
+  graceMs: number;
+  /** How long ago the last acknowledged heartbeat (or Register, or the agent's start) was sent (ms); at least `graceMs`. */
+  sinceAcknowledgedMs: number;
+  /** False when the scheduler never acknowledged anything: the lease ran from the agent's start. */
+  acknowledged: boolean;
+}
+
+/** An acknowledgement made an expired lease current again. */
+export interface LeaseRenewal {
+  /** How long the renewed lease runs from now (ms). */
+  expiresInMs: number;
 }
 
 /** A redial about to happen. */
@@ -36,6 +55,10 @@ export interface SchedulerLinkEvents {
   /** Also emitted for every open request when the stream goes down: its reader is gone. */
   logCancel: (requestId: string) => void;
   heartbeatAck: (ack: HeartbeatAck) => void;
+  /** The lease ran out (checked on a timer and before any incoming message): fence the tasks now. */
+  leaseExpired: (expiry: LeaseExpiry) => void;
+  /** An acknowledgement made the lease current again after it had run out. */
+  leaseRenewed: (renewal: LeaseRenewal) => void;
   /** A removed stack: delete what the node still holds of it once its tasks are gone. */
   stackCleanup: (cleanup: StackCleanup) => void;
   /** A scheduler message this build cannot represent; it was skipped. */

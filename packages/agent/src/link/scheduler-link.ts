@@ -6,8 +6,17 @@
  * (latest per task) and sent once the new stream is registered.
  *
  *   start ─▶ dial ─▶ Register ─▶ RegisterAck ══ connected ══▶ Heartbeat every period
- *             ▲                                  │ end / error / silence
+ *             ▲                                  │ end / error / silence / lease expired
  *             └──── wait reconnectDelayMs ◀──────┘      close(): half-close, then done
+ *
+ * The lease (lease-clock.ts): the send time of the last acknowledged heartbeat (or Register)
+ * plus the grace, on a monotonic clock. It is checked on a timer set for its expiry and before
+ * any incoming message is handled, so after a freeze (SIGSTOP, a stalled event loop) the agent
+ * learns that its lease is over before it acts on anything queued meanwhile. On expiry the link
+ * emits `leaseExpired` (the agent fences its tasks) and ends the registered stream: what it still
+ * delivers was meant for a lease that is over, and only a fresh registration's complete set says
+ * what the node should run now. An acknowledgement that makes the lease current again emits
+ * `leaseRenewed`.
  */
 import {
   credentials as grpcCredentials,
@@ -19,6 +28,7 @@ import {
 } from '@grpc/grpc-js';
 import { toProtoTaskStatus, wire, toProtoAgentMessage, fromProtoSchedulerMessage, type LogChunk, type LogFailure, type TaskStatus, type AgentMessage, type AgentRegistration } from '@berth/api';
 import { EventEmitter } from 'eventemitter3';
+import { DEFAULT_LEASE_GRACE_MS, LeaseClock } from './lease-clock.js';
 import { PendingStatuses } from './pending-statuses.js';
 import { DEFAULT_RECONNECT_BACKOFF, reconnectDelayMs, type ReconnectBackoff } from './reconnect-delay.js';
 import type { LinkDown, SchedulerLinkEvents } from './scheduler-link-events.js';
@@ -34,8 +44,11 @@ export interface SchedulerLinkOptions {
   nodeId: string;
   /** What to register with; called before every (re)connect, so tasks and drivers are current. */
   report: () => NodeReport | Promise<NodeReport>;
-  /** Channel credentials; plain text by default (mTLS will be passed in here). */
-  credentials?: ChannelCredentials;
+  /**
+   * Channel credentials; plain text by default. A function is asked on every dial, so renewed
+   * node certificates are used from the next (re)connect on.
+   */
+  credentials?: ChannelCredentials | (() => ChannelCredentials);
   /** Extra grpc-js channel options. */
   channelOptions?: ChannelOptions;
   /** Heartbeat period when the RegisterAck names none; 1 s. */
@@ -45,8 +58,12 @@ export interface SchedulerLinkOptions {
   /** How long close() waits for the scheduler to end the stream before cancelling it; 2 s. */
   closeTimeoutMs?: number;
   backoff?: ReconnectBackoff;
+  /** The lease before a RegisterAck announces one (ms); {@link DEFAULT_LEASE_GRACE_MS}. */
+  defaultGraceMs?: number;
   /** Epoch ms; injected so tests are exact. */
   now?: () => number;
+  /** Monotonic ms for the lease (it must not jump with the wall clock); default `performance.now`. */
+  monotonicNow?: () => number;
   /** [0, 1); injected so tests are exact. */
   random?: () => number;
 }
@@ -59,6 +76,8 @@ interface Session {
   done: boolean;
   lastReceivedAt: number;
   stallAfterMs: number;
+  /** Monotonic time the stream was opened, just before Register was written: what a RegisterAck acknowledges. */
+  registerSentAt: number;
   registerTimer?: NodeJS.Timeout;
   heartbeatTimer?: NodeJS.Timeout;
   /** Resolves once grpc-js reports the call's final status (or the session is torn down). */
@@ -88,6 +107,11 @@ export class SchedulerLink extends EventEmitter<SchedulerLinkEvents> {
   #closing: Promise<void> | undefined;
   #lastAckAt: number | undefined;
   #leaseExpiresAt: number | undefined;
+  readonly #monotonicNow: () => number;
+  #lease: LeaseClock;
+  #leaseTimer: NodeJS.Timeout | undefined;
+  /** The expiry `#leaseTimer` is set for. */
+  #leaseTimerAt: number | undefined;
 
   /** A link that does nothing until {@link start}. */
   constructor(options: SchedulerLinkOptions) {
@@ -96,6 +120,8 @@ export class SchedulerLink extends EventEmitter<SchedulerLinkEvents> {
     this.#nodeId = options.nodeId;
     this.#now = options.now ?? Date.now;
     this.#random = options.random ?? Math.random;
+    this.#monotonicNow = options.monotonicNow ?? (() => performance.now());
+    this.#lease = new LeaseClock(this.#monotonicNow(), options.defaultGraceMs ?? DEFAULT_LEASE_GRACE_MS);
   }
 
   /** True while a stream is registered (between `connected` and `disconnected`). */
@@ -118,10 +144,18 @@ export class SchedulerLink extends EventEmitter<SchedulerLinkEvents> {
     return this.#leaseExpiresAt;
   }
 
+  /** Whether the lease has run out (and not been renewed since): the agent has fenced its tasks. */
+  get leaseExpired(): boolean {
+    return this.#lease.expired;
+  }
+
   /** Dials the scheduler; reconnects on its own until {@link close}. Attach listeners first. */
   start(): void {
     if (this.#started || this.#stopped) return;
     this.#started = true;
+    // Before any acknowledgement the lease runs from the start.
+    this.#lease = new LeaseClock(this.#monotonicNow(), this.#lease.graceMs);
+    this.#armLeaseTimer();
     void this.#dial();
   }
 
@@ -168,6 +202,8 @@ export class SchedulerLink extends EventEmitter<SchedulerLinkEvents> {
   async #shutdown(): Promise<void> {
     clearTimeout(this.#retryTimer);
     this.#retryTimer = undefined;
+    clearTimeout(this.#leaseTimer);
+    this.#leaseTimer = undefined;
     const session = this.#session;
     if (session && !session.done) {
       clearTimeout(session.registerTimer);
@@ -207,7 +243,7 @@ export class SchedulerLink extends EventEmitter<SchedulerLinkEvents> {
   #openSession(): Session {
     const client = new wire.AgentClient(
       this.#options.address,
-      this.#options.credentials ?? grpcCredentials.createInsecure(),
+      dialCredentials(this.#options.credentials),
       // A private subchannel pool: otherwise a new channel would share a subchannel still in
       // grpc-js's own reconnect backoff (up to 120 s) and ignore ours.
       { ...this.#options.channelOptions, 'grpc.use_local_subchannel_pool': 1 },
@@ -223,6 +259,7 @@ export class SchedulerLink extends EventEmitter<SchedulerLinkEvents> {
       done: false,
       lastReceivedAt: this.#now(),
       stallAfterMs: Infinity,
+      registerSentAt: this.#monotonicNow(),
       finished,
       markFinished,
     };
@@ -247,6 +284,9 @@ export class SchedulerLink extends EventEmitter<SchedulerLinkEvents> {
 
   #onMessage(session: Session, raw: wire.SchedulerMessage): void {
     if (session.done || this.#stopped) return;
+    // Before anything queued during a freeze is acted on: an expired lease ends this stream.
+    this.#checkLease();
+    if (session.done) return;
     session.lastReceivedAt = this.#now();
     let message;
     try {
@@ -262,6 +302,16 @@ export class SchedulerLink extends EventEmitter<SchedulerLinkEvents> {
         const { ack } = message;
         if (ack.nodeId !== '') this.#nodeId = ack.nodeId;
         const periodMs = ack.heartbeatPeriodMs || (this.#options.defaultHeartbeatPeriodMs ?? 1_000);
+        // The RegisterAck renews the lease. One that comes too late to (the Register took longer
+        // than the grace) leaves nothing on this stream safe to act on: a registered stream
+        // always starts with a lease, so a later expiry always fences and ends it.
+        this.#lease.setGrace(ack.graceMs);
+        this.#lease.acknowledge(session.registerSentAt);
+        this.#checkLease();
+        if (this.#lease.expired) {
+          this.#endSession(session, 'expired', 'the RegisterAck came too late to renew the lease');
+          return;
+        }
         session.registered = true;
         session.stallAfterMs = Math.max(STALL_PERIODS * periodMs, ack.graceMs);
         this.#attempt = 0;
@@ -274,6 +324,7 @@ export class SchedulerLink extends EventEmitter<SchedulerLinkEvents> {
       }
       case 'heartbeatAck':
         this.#lastAckAt = this.#now();
+        if (this.#lease.heartbeatAcked(message.ack.seq)) this.#checkLease();
         if (message.ack.leaseExpiresAt !== undefined) this.#leaseExpiresAt = message.ack.leaseExpiresAt;
         this.emit('heartbeatAck', message.ack);
         return;
@@ -297,6 +348,8 @@ export class SchedulerLink extends EventEmitter<SchedulerLinkEvents> {
   }
 
   #heartbeat(session: Session): void {
+    this.#checkLease();
+    if (session.done) return;
     const now = this.#now();
     const silentMs = now - session.lastReceivedAt;
     if (silentMs > session.stallAfterMs) {
@@ -304,7 +357,43 @@ export class SchedulerLink extends EventEmitter<SchedulerLinkEvents> {
       return;
     }
     this.#heartbeatSeq += 1;
+    this.#lease.heartbeatSent(this.#heartbeatSeq, this.#monotonicNow());
     this.#send(session, { kind: 'heartbeat', seq: this.#heartbeatSeq, time: now });
+  }
+
+  /** Notices the lease running out or coming back (see the module comment), and keeps the expiry timer set. */
+  #checkLease(): void {
+    if (!this.#started || this.#stopped) return;
+    const now = this.#monotonicNow();
+    const change = this.#lease.check(now);
+    if (change === 'expired') {
+      const sinceAcknowledgedMs = this.#lease.sinceBasis(now);
+      this.emit('leaseExpired', { graceMs: this.#lease.graceMs, sinceAcknowledgedMs, acknowledged: this.#lease.acknowledged });
+      const session = this.#session;
+      if (session?.registered && !session.done) {
+        this.#endSession(session, 'expired', `lease expired ${Math.round(sinceAcknowledgedMs)} ms after the last acknowledged heartbeat`);
+      }
+    } else if (change === 'renewed') {
+      this.emit('leaseRenewed', { expiresInMs: this.#lease.expiresAt - now });
+    }
+    this.#armLeaseTimer();
+  }
+
+  /** Sets the timer for the current lease expiry, unless it is set for it already or the lease is over. */
+  #armLeaseTimer(): void {
+    if (this.#stopped || this.#lease.expired) {
+      clearTimeout(this.#leaseTimer);
+      this.#leaseTimer = undefined;
+      return;
+    }
+    const at = this.#lease.expiresAt;
+    if (this.#leaseTimer !== undefined && this.#leaseTimerAt === at) return;
+    clearTimeout(this.#leaseTimer);
+    this.#leaseTimerAt = at;
+    this.#leaseTimer = setTimeout(() => {
+      this.#leaseTimer = undefined;
+      this.#checkLease();
+    }, Math.max(0, Math.ceil(at - this.#monotonicNow())));
   }
 
   #sendIfConnected(message: AgentMessage): boolean {
@@ -354,6 +443,12 @@ export class SchedulerLink extends EventEmitter<SchedulerLinkEvents> {
       void this.#dial();
     }, delayMs);
   }
+}
+
+/** The credentials for one dial: asked afresh each time when given as a function. */
+function dialCredentials(credentials: SchedulerLinkOptions['credentials']): ChannelCredentials {
+  if (credentials === undefined) return grpcCredentials.createInsecure();
+  return typeof credentials === 'function' ? credentials() : credentials;
 }
 
 function describeError(error: unknown): string {

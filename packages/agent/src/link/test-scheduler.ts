@@ -38,11 +38,13 @@ export class TestScheduler {
   readonly #server: Server;
   readonly #options: TestSchedulerOptions;
   readonly #streams = new Set<AgentStream>();
+  #ackHeartbeats: boolean;
 
   #port = 0;
 
   private constructor(options: TestSchedulerOptions) {
     this.#options = options;
+    this.#ackHeartbeats = options.ackHeartbeats !== false;
     this.#server = new Server();
     this.#server.addService(wire.AgentService, {
       connect: (call: AgentStream) => this.#accept(call),
@@ -90,6 +92,11 @@ export class TestScheduler {
   /** Every StatusBatch received. */
   statusBatches(): TaskStatus[][] {
     return this.received.flatMap((m) => (m.kind === 'statusBatch' ? [m.statuses] : []));
+  }
+
+  /** Starts or stops answering heartbeats, streams staying up: a scheduler gone silent, or back. */
+  setAckHeartbeats(on: boolean): void {
+    this.#ackHeartbeats = on;
   }
 
   /** Sends a message down every open stream; returns how many streams it went to. */
@@ -166,7 +173,7 @@ export class TestScheduler {
         },
       };
     }
-    if (message.kind === 'heartbeat' && this.#options.ackHeartbeats !== false) {
+    if (message.kind === 'heartbeat' && this.#ackHeartbeats) {
       const now = (this.#options.now ?? Date.now)();
       return { kind: 'heartbeatAck', ack: { seq: message.seq, leaseExpiresAt: now + graceMs } };
     }

@@ -5,20 +5,19 @@
  *   agent start ─────────────────▶ recover: tasks.json + driver.recover ──▶ adopt · start · orphans
  *   runners ── status ──▶ StatusBatcher ──▶ 'statuses' (TaskStatus[])      (and tasks.json)
  *   scheduler ── StackCleanup ──▶ cleanupStack: once the stack's tasks are gone ──▶ drivers
+ *   link ── lease expired ──▶ fence: stop (quickly) and hold what may not outlive the lease
  *
  * Driver prepares/starts go through one p-queue (`concurrency` at a time, restarts of crashed
  * tasks first), so twenty tasks start together without flooding the engine. Operations on one
  * task run one after another (a replacement's stop finishes before its successor starts); those
- * on different tasks do not wait for each other. The agent never stops a task on its own: after a
- * restart it adopts what it finds and only stops unassigned workloads once the scheduler's
- * complete set says so; on shutdown (`close`) it lets go of its tasks and leaves them running.
+ * on different tasks do not wait for each other. In a complete set every removal is under way
+ * before anything starts, so a node back from a partition stops its stale tasks first.
  *
- * A removed stack's cleanup (its networks, volumes, leftover files) waits until the node has no
- * task of the stack and no operation on one under way (its removals finish first), but no
- * longer than `cleanupWaitMs`: after that the drivers delete only what is unused. A stack that
- * gets tasks here again while the cleanup waits is not cleaned up, and new tasks of a stack
- * start only after a cleanup of it that is under way, so a quick `down` then `up` never loses
- * the fresh stack's network to the old stack's cleanup.
+ * The agent stops a task on its own only when its lease runs out (`fence`, see fence.ts): after
+ * a restart it adopts what it finds and only stops unassigned workloads once the scheduler's
+ * complete set says so; on shutdown (`close`) it lets go of its tasks and leaves them running.
+ * A removed stack's cleanup (its networks, volumes, leftover files) waits until the stack's
+ * tasks are gone here (see stack-cleanup.ts).
  */
 import { EventEmitter } from 'eventemitter3';
 import PQueue from 'p-queue';
@@ -28,10 +27,12 @@ import { systemClock, type Clock, type TimerHandle } from '../task/clock.js';
 import { errorMessage } from '../task/run-outcome.js';
 import { TaskRunner, type FinalStatus, type OperationGate } from '../task/task-runner.js';
 import { planAssignments, type TaskAssignment, type TaskAssignmentSet } from './assignments.js';
+import { fenceStopGraceMs, planFence, type FencePlan } from './fence.js';
 import { MissingDriver } from './missing-driver.js';
 import { PERSISTED_TASKS_VERSION, type PersistedTask } from './persisted-tasks.js';
 import { planRecovery } from './recovery-plan.js';
-import { cleanupDrivers, type StackCleanupResult } from './stack-cleanup.js';
+import { RemovalBarrier } from './removal-barrier.js';
+import { StackCleanups, type StackCleanupResult } from './stack-cleanup.js';
 import { StatusBatcher, type StatusBatchOptions } from './status-batcher.js';
 import { TaskStateStore } from './task-state-store.js';
 
@@ -84,8 +85,10 @@ export const DEFAULT_START_CONCURRENCY = 8;
 /** Default longest wait of a stack cleanup for the stack's tasks to be gone (ms). */
 export const DEFAULT_CLEANUP_WAIT_MS = 60_000;
 
-/** How waiting for a stack to have nothing left on the node ended. */
-type QuietOutcome = 'quiet' | 'redeployed' | 'timeout' | 'closed';
+/** What `fence()` did: the plan, and when the stops it began are done. */
+export interface FenceResult extends FencePlan {
+  done: Promise<void>;
+}
 
 /** Supervises the tasks of one node. */
 export class Supervisor extends EventEmitter<SupervisorEvents> {
@@ -100,11 +103,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   readonly #serials = new Map<string, Promise<void>>();
   /** The stack of each `#serials` chain that works on a task, so a cleanup can wait for it. */
   readonly #serialStacks = new Map<string, string>();
-  /** Cleanups waiting for their stack to be gone: each re-checks when tasks or operations change. */
-  readonly #quietChecks = new Set<() => void>();
-  /** Driver cleanups under way, by stack; new tasks of the stack start after them. */
-  readonly #cleaning = new Map<string, Promise<StackCleanupResult>>();
-  readonly #cleanupWaitMs: number;
+  readonly #cleanups: StackCleanups;
   #closed = false;
   #orphans: RecoveredWorkload[] = [];
   /**
@@ -127,7 +126,15 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       this.#queue.add(op, { priority: kind === 'restart' ? 1 : 0, throwOnTimeout: true });
     this.#store = new TaskStateStore(options.dataDir);
     this.#batcher = new StatusBatcher(this.#clock, (batch) => this.emit('statuses', batch), options.batch);
-    this.#cleanupWaitMs = options.cleanupWaitMs ?? DEFAULT_CLEANUP_WAIT_MS;
+    this.#cleanups = new StackCleanups({
+      clock: this.#clock,
+      drivers: this.#drivers,
+      waitMs: options.cleanupWaitMs ?? DEFAULT_CLEANUP_WAIT_MS,
+      warn: (m) => this.emit('warning', m),
+      taskIdsOf: (stack) => [...this.#entries].filter(([, e]) => e.runner.task.ref.stack === stack).map(([id]) => id),
+      operating: (stack) => [...this.#serialStacks.values()].includes(stack),
+      closed: () => this.#closed,
+    });
   }
 
   /** Revision of the last assignment set applied (0 = none). */
@@ -182,7 +189,33 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
    */
   cleanupStack(stack: string, options: { removeVolumes: boolean }): Promise<StackCleanupResult> {
     // After the sets that arrived before it: the stack's removals are in those.
-    return this.#applying.then(() => this.#cleanup(stack, options));
+    return this.#applying.then(() => this.#cleanups.run(stack, options));
+  }
+
+  /**
+   * The lease ran out (see fence.ts): stops every task whose service does not keep running when
+   * disconnected, with a stop grace of at most FENCE_STOP_GRACE_MS, and holds it stopped (its
+   * desired state here becomes `stop`, so no restart follows) until a set says to run it again.
+   * The stops begin at once, each after the operations already under way on its task.
+   */
+  fence(): FenceResult {
+    const plan = planFence(
+      [...this.#entries].map(([taskId, e]) => ({
+        taskId,
+        spec: e.runner.task.spec,
+        desiredState: e.desiredState,
+        ended: e.runner.final !== undefined,
+        held: this.#held.has(taskId),
+      })),
+    );
+    const stops = plan.stop.map((taskId) => {
+      const entry = this.#entries.get(taskId)!;
+      entry.desiredState = 'stop';
+      const { runner } = entry;
+      return this.#serial(taskId, () => runner.stop({ graceMs: fenceStopGraceMs(runner.task.spec) }), runner.task.ref.stack);
+    });
+    if (plan.stop.length > 0) this.#persist();
+    return { ...plan, done: Promise.all(stops).then(() => undefined) };
   }
 
   /** Lets go of every task without stopping any (agent shutdown); flushes statuses and tasks.json. */
@@ -200,13 +233,14 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     const current = new Map<string, TaskAssignment>();
     for (const [id, e] of this.#entries) current.set(id, { task: e.runner.task, desiredState: e.desiredState });
     const ops: Promise<void>[] = [];
+    const barrier = new RemovalBarrier(set.kind === 'complete');
     for (const action of planAssignments(current, set)) {
       switch (action.kind) {
         case 'add': {
           const { task, desiredState } = action.assignment;
           const runner = this.#addEntry(task, desiredState);
           const orphan = this.#claimOrphan(task.ref.taskId);
-          ops.push(this.#serial(task.ref.taskId, () => this.#begin(runner, desiredState, orphan), task.ref.stack));
+          ops.push(this.#serial(task.ref.taskId, barrier.after(() => this.#begin(runner, desiredState, orphan)), task.ref.stack));
           break;
         }
         case 'replace': {
@@ -214,9 +248,10 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
           this.#held.delete(task.ref.taskId);
           const old = this.#entries.get(task.ref.taskId)?.runner;
           const runner = this.#addEntry(task, desiredState);
+          const begin = barrier.after(() => this.#begin(runner, desiredState));
           ops.push(this.#serial(task.ref.taskId, async () => {
             await old?.remove();
-            await this.#begin(runner, desiredState);
+            await begin();
           }, task.ref.stack));
           break;
         }
@@ -226,7 +261,8 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
           entry.desiredState = action.desiredState;
           if (this.#held.has(action.taskId)) break; // recovery will honour it
           const { runner } = entry;
-          ops.push(this.#serial(action.taskId, () => (action.desiredState === 'stop' ? runner.stop() : Promise.resolve(runner.start())), runner.task.ref.stack));
+          const op = action.desiredState === 'stop' ? () => runner.stop() : barrier.after(() => Promise.resolve(runner.start()));
+          ops.push(this.#serial(action.taskId, op, runner.task.ref.stack));
           break;
         }
         case 'remove': {
@@ -236,8 +272,11 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
           // The entry is gone, so the runner's own status events are ignored from here on; the
           // scheduler still needs to hear that the task stopped, to forget it without waiting.
           if (runner !== undefined) {
+            const sent = barrier.removal();
             ops.push(this.#serial(action.taskId, async () => {
-              await runner.remove();
+              const removing = runner.remove(); // sends the stop before it returns
+              sent();
+              await removing;
               this.#batcher.add(runner.status);
             }, runner.task.ref.stack));
           }
@@ -245,69 +284,16 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
         }
       }
     }
-    if (set.kind === 'complete') ops.push(...this.#orphans.splice(0).map((w) => this.#removeOrphan(w)));
+    if (set.kind === 'complete') ops.push(...this.#orphans.splice(0).map((w) => this.#removeOrphan(w, barrier.removal())));
     if (set.revision !== undefined) this.#revision = set.revision;
     this.#persist();
     this.#changed();
     return ops;
   }
 
-  async #cleanup(stack: string, options: { removeVolumes: boolean }): Promise<StackCleanupResult> {
-    const before = new Set(this.#taskIdsOf(stack));
-    const outcome = await this.#untilStackQuiet(stack, before);
-    const skipped = (why: string): StackCleanupResult => ({ stack, skipped: why, removed: [], kept: [] });
-    if (outcome === 'closed') return skipped('the agent is shutting down');
-    if (outcome === 'redeployed') return skipped('the stack has tasks on this node again');
-    if (outcome === 'timeout') {
-      this.emit('warning', `stack ${stack}: tasks still there after ${this.#cleanupWaitMs} ms; cleaning up only what they do not use`);
-    }
-    // Registered in the same turn as the checks above, so no new task of the stack slips in between.
-    const run = cleanupDrivers(this.#drivers, stack, options, (m) => this.emit('warning', m));
-    this.#cleaning.set(stack, run);
-    try {
-      return await run;
-    } finally {
-      if (this.#cleaning.get(stack) === run) this.#cleaning.delete(stack);
-    }
-  }
-
-  /**
-   * Resolves once the node has no task of `stack` and no operation on one under way (`quiet`),
-   * when a task of it not among `before` appears (`redeployed`), after the cleanup wait
-   * (`timeout`), or when the supervisor closes.
-   */
-  #untilStackQuiet(stack: string, before: ReadonlySet<string>): Promise<QuietOutcome> {
-    return new Promise((resolve) => {
-      let timer: TimerHandle | undefined;
-      const finish = (outcome: QuietOutcome): void => {
-        this.#quietChecks.delete(check);
-        if (timer !== undefined) this.#clock.clearTimeout(timer);
-        resolve(outcome);
-      };
-      const check = (): void => {
-        if (this.#closed) finish('closed');
-        else if (this.#taskIdsOf(stack).some((id) => !before.has(id))) finish('redeployed');
-        else if (!this.#stackBusy(stack)) finish('quiet');
-      };
-      this.#quietChecks.add(check);
-      check();
-      if (this.#quietChecks.has(check)) timer = this.#clock.setTimeout(() => finish('timeout'), this.#cleanupWaitMs);
-    });
-  }
-
-  /** Ids of the node's tasks of `stack`. */
-  #taskIdsOf(stack: string): string[] {
-    return [...this.#entries].filter(([, e]) => e.runner.task.ref.stack === stack).map(([id]) => id);
-  }
-
-  /** Whether the node has a task of `stack` or an operation on one under way. */
-  #stackBusy(stack: string): boolean {
-    return this.#taskIdsOf(stack).length > 0 || [...this.#serialStacks.values()].includes(stack);
-  }
-
   /** Tasks or operations changed: waiting cleanups look again. */
   #changed(): void {
-    for (const check of [...this.#quietChecks]) check();
+    this.#cleanups.changed();
   }
 
   /** Recovers `tasks` against the drivers' workloads (only the drivers they, or orphans, use). */
@@ -377,7 +363,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   /** Starts (or adopts) a new runner's task, or records it as stopped, per the desired state. */
   async #begin(runner: TaskRunner, desiredState: DesiredTaskState, orphan?: RecoveredWorkload): Promise<void> {
     // A cleanup of the stack under way would delete the network this task is about to use.
-    await this.#cleaning.get(runner.task.ref.stack);
+    await this.#cleanups.underWay(runner.task.ref.stack);
     if (orphan !== undefined) runner.adopt(orphan);
     if (desiredState === 'stop') await runner.stop();
     else if (orphan === undefined) runner.start();
@@ -391,12 +377,16 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     return newest;
   }
 
-  /** Stops (default signal and grace: its spec is unknown) and removes a workload nobody claimed. */
-  #removeOrphan(w: RecoveredWorkload): Promise<void> {
+  /** Stops (default signal and grace: its spec is unknown) and removes a workload nobody claimed; `begun` once the stop is sent. */
+  #removeOrphan(w: RecoveredWorkload, begun: () => void): Promise<void> {
     return this.#serial(`orphan:${w.handle.id}`, async () => {
       const driver = this.#drivers[w.handle.driver];
+      const stopping = driver !== undefined && w.state === 'running'
+        ? driver.stop(w.handle, { signal: 'SIGTERM', graceMs: DEFAULT_STOP_GRACE_PERIOD_MS })
+        : undefined;
+      begun();
       if (driver === undefined) return;
-      if (w.state === 'running') await driver.stop(w.handle, { signal: 'SIGTERM', graceMs: DEFAULT_STOP_GRACE_PERIOD_MS });
+      await stopping;
       await driver.remove(w.handle);
     }, w.handle.ref.stack);
   }

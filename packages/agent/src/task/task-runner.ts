@@ -81,6 +81,8 @@ export class TaskRunner extends EventEmitter<TaskRunnerEvents> {
   #abort: AbortController | undefined;
   #killedForHealth = false;
   #stopRequested = false;
+  /** The stop grace a stop() asked for instead of the service's (a fence's shorter one). */
+  #stopGraceMs: number | undefined;
   #stopping: Promise<boolean> | undefined;
   #detached = false;
   #removed = false;
@@ -134,6 +136,7 @@ export class TaskRunner extends EventEmitter<TaskRunnerEvents> {
   start(): void {
     if (this.#loop !== undefined || this.#removed || this.#detached) return;
     this.#stopRequested = false;
+    this.#stopGraceMs = undefined;
     const first = this.#report.lifecycle.state === 'assigned';
     this.#launch({ kind: 'fresh', cause: first ? 'first' : 'user-start' });
   }
@@ -169,11 +172,12 @@ export class TaskRunner extends EventEmitter<TaskRunnerEvents> {
 
   /**
    * A user's (or the scheduler's) stop: stops the workload with the service's stop signal and
-   * grace period; no restart follows. Resolves once the task is `stopped` (or the driver's stop
-   * failed, which the status message then says).
+   * grace period (or `options.graceMs`: a fence stops faster); no restart follows. Resolves once
+   * the task is `stopped` (or the driver's stop failed, which the status message then says).
    */
-  async stop(): Promise<void> {
+  async stop(options: { graceMs?: number } = {}): Promise<void> {
     this.#stopRequested = true;
+    if (options.graceMs !== undefined) this.#stopGraceMs = Math.min(options.graceMs, this.#stopGraceMs ?? Infinity);
     this.#tracker.stoppedByUser();
     this.#abort?.abort();
     this.#backoff.cancel();
@@ -373,12 +377,12 @@ export class TaskRunner extends EventEmitter<TaskRunnerEvents> {
     return this.#tracker.exited({ exitCode: exitCodeOf(end), now, reason });
   }
 
-  /** Stops the live workload (once per run) with the service's signal and grace; false when the driver's stop failed. */
+  /** Stops the live workload (once per run) with the service's signal and grace (or a stop()'s); false when the driver's stop failed. */
   #stopWorkload(): Promise<boolean> {
     const live = this.#live;
     if (live === undefined) return Promise.resolve(true);
     if (this.#stopping !== undefined) return this.#stopping;
-    const options = { signal: this.task.spec.stopSignal, graceMs: this.task.spec.stopGracePeriodMs };
+    const options = { signal: this.task.spec.stopSignal, graceMs: this.#stopGraceMs ?? this.task.spec.stopGracePeriodMs };
     const stopping = this.#driver.stop(live, options).then(
       () => true,
       (err: unknown) => {

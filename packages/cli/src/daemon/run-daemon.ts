@@ -3,7 +3,7 @@
  *
  *   <dataDir>/daemon.pid ── one daemon per state dir
  *   Scheduler (store <dataDir>/state.db, control unix://<dataDir>/control.sock, agents on 127.0.0.1:<free>)
- *   Agent (data <dataDir>/agent) ──dials──▶ the scheduler's loopback address
+ *   Agent (data <dataDir>/agent) ──joins with the scheduler's own token, then mTLS──▶ the scheduler's loopback address
  *
  * The agent's node identity lives in its data dir, so a restarted daemon's agent registers as
  * the same node and re-adopts its workloads. Stopping the daemon stops neither: workloads keep
@@ -75,6 +75,8 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
     const agent = await Agent.start({
       dataDir: path.join(dataDir, AGENT_DATA_DIR),
       scheduler: scheduler.agentAddress,
+      // Joins its own scheduler on first start; later starts use the stored node certificate.
+      token: scheduler.authority.joinToken(),
       address: options.address ?? '127.0.0.1',
       name: options.name ?? hostname(),
       labels: options.labels ?? {},

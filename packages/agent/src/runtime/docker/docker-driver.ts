@@ -23,6 +23,7 @@ import { recoverContainers } from './container-recovery.js';
 import { containerSpec, endpointSettings, type ContainerPlan } from './container-spec.js';
 import { createDockerClient, pingDocker } from './docker-client.js';
 import { engineLocation, engineMessage, engineStatus, portTakenError, takenPortAddress, toBerthError } from './docker-errors.js';
+import { isNetworkRace } from './duplicate-networks.js';
 import { BERTH_LABELS } from './engine-names.js';
 import { runExecProbe } from './exec-probe.js';
 import { exitResultOf } from './exit-result.js';
@@ -85,6 +86,18 @@ export class DockerDriver implements RuntimeDriver {
       const restarted = await this.restartInPlace(previous);
       if (restarted) return restarted;
     }
+    try {
+      return await this.createAndStart(task);
+    } catch (err) {
+      // Agents sharing the engine raced over a stack network (duplicate-networks.ts): settle, then once more.
+      if (!isNetworkRace(err)) throw err;
+      await this.resources.ensureFor(task);
+      return this.createAndStart(task);
+    }
+  }
+
+  /** A new container for `task`, created and started; removed again when it cannot start. */
+  private async createAndStart(task: TaskDescriptor): Promise<WorkloadHandle> {
     const plan = containerSpec(task);
     const container = await this.create(plan, task);
     try {
@@ -199,25 +212,29 @@ export class DockerDriver implements RuntimeDriver {
     return { ...previous, startedAt: Date.now() };
   }
 
-  /** Creates the container; a leftover of the same task (agent died after create) is replaced. */
+  /** Creates the container; a leftover of the same task on this node (agent died after create) is replaced. */
   private async create(plan: ContainerPlan, task: TaskDescriptor): Promise<Docker.Container> {
     for (let attempt = 0; ; attempt += 1) {
       try {
         return await this.docker.createContainer(plan.create);
       } catch (err) {
-        if (engineStatus(err) !== 409 || attempt > 0 || !(await this.removeLeftover(plan.name, task.ref.taskId))) {
+        if (engineStatus(err) !== 409 || attempt > 0 || !(await this.removeLeftover(plan.name, task.ref))) {
           throw toBerthError(err, `creating container ${plan.name}`, this.where);
         }
       }
     }
   }
 
-  /** Removes the container named `name` if it belongs to `taskId`; true if it did. */
-  private async removeLeftover(name: string, taskId: string): Promise<boolean> {
+  /**
+   * Removes the container named `name` if it is `ref`'s task on `ref`'s node; true if it did.
+   * Agents sharing an engine each touch only containers labelled with their own node id.
+   */
+  private async removeLeftover(name: string, ref: TaskDescriptor['ref']): Promise<boolean> {
     try {
       const existing = this.docker.getContainer(name);
       const info = await existing.inspect();
-      if (info.Config.Labels?.[BERTH_LABELS.task] !== taskId) return false;
+      const labels = info.Config.Labels ?? {};
+      if (labels[BERTH_LABELS.task] !== ref.taskId || labels[BERTH_LABELS.node] !== ref.nodeId) return false;
       await this.docker.getContainer(info.Id).remove({ force: true, v: true });
       return true;
     } catch {

@@ -1,7 +1,11 @@
 /**
  * The per-stack networks and named volumes a task needs, created on first use and reused
  * after. Replicas of one stack prepare concurrently, so creation of each object is shared by
- * whoever asks while it is under way; the engine's 409 covers a racing second agent.
+ * whoever asks while it is under way; the engine's 409 covers a racing second agent, mostly:
+ * engines before API 1.44 check names best-effort, so two agents sharing an engine can create
+ * the same network twice at once, after which nothing can use it by name ("ambiguous").
+ * Whoever sees such twins settles them (settleDuplicateNetworks): the one in use, else the
+ * lowest id, stays; the idle others go. Every agent applies the same rule, so they agree.
  */
 import type Docker from 'dockerode';
 import { BerthError, type NetworkSpec, type VolumeSpec } from '@berth/api';
@@ -9,6 +13,7 @@ import type { TaskDescriptor } from '../runtime.js';
 import { engineVolumeName } from './container-mounts.js';
 import { engineNetworkName } from './container-spec.js';
 import { engineStatus, toBerthError } from './docker-errors.js';
+import { isAmbiguousNetwork, settleDuplicateNetworks } from './duplicate-networks.js';
 import { BERTH_LABELS } from './engine-names.js';
 
 /** Creates (or finds) the networks and volumes of tasks, one engine object at a time. */
@@ -43,7 +48,15 @@ export class StackResources {
 
   private async ensureNetwork(name: string, key: string, stack: string, spec: NetworkSpec | undefined): Promise<void> {
     const network = this.docker.getNetwork(name);
-    if (await this.exists(() => network.inspect(), `looking up network "${name}"`)) return;
+    let found: boolean;
+    try {
+      found = await this.exists(() => network.inspect(), `looking up network "${name}"`);
+    } catch (err) {
+      if (!isAmbiguousNetwork(err)) throw err;
+      await settleDuplicateNetworks(this.docker, name, stack, this.where);
+      return;
+    }
+    if (found) return;
     if (spec?.external) {
       throw new BerthError('NOT_FOUND', `network "${name}" is declared external but does not exist on this node`, { context: { network: name } });
     }
@@ -63,6 +76,8 @@ export class StackResources {
       if (engineStatus(err) === 409) return;
       throw toBerthError(err, `creating network "${name}"`, this.where);
     }
+    // Another agent may have created the same name in the same instant (see the module comment).
+    await settleDuplicateNetworks(this.docker, name, stack, this.where);
   }
 
   private async ensureVolume(name: string, key: string, stack: string, spec: VolumeSpec | undefined): Promise<void> {
