@@ -107,6 +107,25 @@ await describeDocker('docker runtime driver', ({ docker, runId }) => {
       await driver.stop(handle, { signal: 'SIGTERM', graceMs: 2_000 }); // already stopped: fine
     });
 
+    it('honours a grace under a second (a fence) itself: signal, the grace, then SIGKILL', async () => {
+      const stubborn = stack.task('stubborn-fast', { command: IGNORES_TERM });
+      await driver.prepare(stubborn);
+      const handle = await driver.start(stubborn);
+      await eventually(async () => expect((await docker.getContainer(handle.id).inspect()).State.Running).toBe(true));
+      const started = Date.now();
+      await driver.stop(handle, { signal: 'SIGTERM', graceMs: 300 });
+      // A lower bound only: the grace was waited, never a speed limit.
+      expect(Date.now() - started).toBeGreaterThanOrEqual(250);
+      expect(await driver.wait(handle)).toMatchObject({ exitCode: 137, signal: 'SIGKILL' });
+
+      const polite = stack.task('polite-fast', { command: ['sh', '-c', 'trap "exit 7" USR1; while true; do sleep 0.1; done'] });
+      await driver.prepare(polite);
+      const second = await driver.start(polite);
+      await eventually(async () => expect((await docker.getContainer(second.id).inspect()).State.Running).toBe(true));
+      await driver.stop(second, { signal: 'USR1', graceMs: 400 });
+      expect((await driver.wait(second)).exitCode).toBe(7);
+    });
+
     it("sends the service's stop signal when it differs from the container's", async () => {
       const task = stack.task('usr1', { command: ['sh', '-c', 'trap "exit 7" USR1; while true; do sleep 0.1; done'] });
       await driver.prepare(task);

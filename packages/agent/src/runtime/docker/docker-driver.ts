@@ -146,6 +146,11 @@ export class DockerDriver implements RuntimeDriver {
       if (!info.State.Running) return;
       // @types/dockerode's inspect Config lacks StopSignal, which the engine does return.
       const own = (info.Config as { StopSignal?: string }).StopSignal || 'SIGTERM';
+      if (options.graceMs > 0 && options.graceMs < 1000) {
+        // The engine counts stop grace in whole seconds; a fence (500 ms) must not take a second.
+        await stopWithin(container, options.signal, options.graceMs);
+        return;
+      }
       if (signalNumber(options.signal) !== signalNumber(own)) {
         await container.kill({ signal: options.signal });
       }
@@ -270,4 +275,25 @@ function signalNumber(signal: string): number | string {
 
 function short(id: string): string {
   return id.slice(0, 12);
+}
+
+/** Sends `signal`, waits up to `graceMs` for the container to exit, then kills it. */
+async function stopWithin(container: Docker.Container, signal: string, graceMs: number): Promise<void> {
+  const exited = container.wait({ condition: 'not-running' }).then(() => true);
+  // Settled either way below; a failed wait must not become an unhandled rejection meanwhile.
+  exited.catch(() => undefined);
+  await container.kill({ signal });
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), graceMs);
+  });
+  const inTime = await Promise.race([exited, timedOut]).finally(() => clearTimeout(timer));
+  if (inTime) return;
+  try {
+    await container.kill({ signal: 'SIGKILL' });
+  } catch (err) {
+    // It exited between the timer and the kill.
+    if (engineStatus(err) !== 409 && engineStatus(err) !== 304) throw err;
+  }
+  await exited;
 }
