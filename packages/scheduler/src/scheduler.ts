@@ -161,6 +161,8 @@ export class Scheduler {
       const authority = await ClusterAuthority.open({
         log,
         serverHosts: [hostOf(requested)],
+        // A join token must not hand out a second certificate for a node that is up.
+        isNodeLive: (nodeId) => store.node(nodeId)?.state === 'ready',
         ...(options.dataDir !== undefined ? { dataDir: options.dataDir } : {}),
         ...(options.certificateValidityMs !== undefined ? { certificateValidityMs: options.certificateValidityMs } : {}),
       });

@@ -1,10 +1,11 @@
 // Fencing and the order of a complete set, over the FakeDriver on a FakeClock. Workloads ignore
 // SIGTERM here, so a stop takes exactly the grace it is given and the test can see which grace.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ServiceSpec } from '@berth/api';
+import type { RecoveredWorkload } from '../runtime/runtime.js';
 import { FakeDriver } from '../runtime/fake/fake-driver.js';
 import { fakeServiceSpec, fakeTaskDescriptor } from '../runtime/fake/fake-task.js';
 import { FakeClock, settle } from '../task/fake-clock.js';
@@ -96,6 +97,52 @@ describe('Supervisor.fence', () => {
     await settle();
     await clock.advance(1_000);
     expect(starts(docker).filter((t) => t === 'web')).toHaveLength(3);
+  });
+
+  it('does not let a set sent before the lease ran out, held up by a recovery, start what the fence stopped', async () => {
+    const clock = new FakeClock(T0);
+    const docker = new FakeDriver({ clock, defaultPlan: { ignoresStopSignal: true } });
+    const proc = new FakeDriver({ clock, name: 'process', defaultPlan: { ignoresStopSignal: true } });
+    const supervisor = new Supervisor({ nodeId: 'node-1', dataDir, drivers: { docker, process: proc }, clock });
+    const warnings: string[] = [];
+    supervisor.on('warning', (w) => warnings.push(w));
+    // Left by the previous agent run: `db` on Docker, whose engine does not answer at start (held),
+    // and `web` on the process driver (adopted, running).
+    const db = assign('db').task;
+    const web = assign('web', { spec: { berth: { ...fakeServiceSpec().berth, driver: 'process', keepRunningWhenDisconnected: false } } }).task;
+    writeFileSync(join(dataDir, 'tasks.json'), JSON.stringify({ version: 1, revision: 1, tasks: [db, web].map((task) => ({ task, desiredState: 'run', restarts: 0 })) }));
+    docker.seed({ handle: { driver: 'docker', id: 'c-db', ref: db.ref, startedAt: T0 - 5_000 }, state: 'running', restarts: 0 });
+    proc.seed({ handle: { driver: 'process', id: 'p-web', ref: web.ref, startedAt: T0 - 5_000 }, state: 'running', restarts: 0 });
+    const recover = docker.recover.bind(docker);
+    docker.recover = () => Promise.reject(new Error('engine not answering'));
+    expect((await supervisor.recover()).held).toEqual(['db']);
+
+    // A set arrives; its apply waits for the engine, which answers only after the lease ran out.
+    let answer = (): void => {};
+    docker.recover = (nodeId) => new Promise<RecoveredWorkload[]>((resolve) => (answer = () => resolve(recover(nodeId))));
+    const applying = supervisor.applyAssignments(complete({ task: db, desiredState: 'run' }, { task: web, desiredState: 'run' }));
+    await settle();
+    const fence = supervisor.fence();
+    expect(fence.stop).toEqual(['web']);
+    await clock.advance(FENCE_STOP_GRACE_MS);
+    await fence.done;
+    answer();
+    await settle();
+    await clock.advance(FENCE_STOP_GRACE_MS);
+    await applying;
+    await settle();
+
+    // The stale set started nothing, and the workload recovery found late is fenced too.
+    expect(proc.callsOf('start')).toEqual([]);
+    expect(docker.callsOf('start')).toEqual([]);
+    expect([stateOf(supervisor, 'web'), stateOf(supervisor, 'db')]).toEqual(['stopped', 'stopped']);
+    expect(docker.running('db')).toBeUndefined();
+    expect(warnings).toContainEqual(expect.stringMatching(/skipped an assignment set .* before the lease ran out/));
+
+    // The next registration's complete set runs them again.
+    await supervisor.applyAssignments(complete({ task: db, desiredState: 'run' }, { task: web, desiredState: 'run' }));
+    await settle();
+    expect([stateOf(supervisor, 'web'), stateOf(supervisor, 'db')]).toEqual(['running', 'running']);
   });
 
   it('counts nothing it did not stop: tasks ended for good or meant to be stopped', async () => {

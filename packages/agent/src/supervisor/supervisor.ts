@@ -114,6 +114,8 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   #revision = 0;
   #recovered = false;
   #applying: Promise<void> = Promise.resolve();
+  /** Fences so far: a set that arrived before the latest one was sent under a lease that is over. */
+  #fences = 0;
 
   /** A supervisor; call `recover()` first, then apply the scheduler's sets. */
   constructor(options: SupervisorOptions) {
@@ -173,7 +175,8 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   /** Applies a set from the scheduler; resolves once its stops and removals are done and its starts begun. */
   applyAssignments(set: TaskAssignmentSet): Promise<void> {
     // Sets apply in arrival order, each planned against the state the previous one left.
-    const applied = this.#applying.then(() => this.#apply(set));
+    const fencesAtArrival = this.#fences;
+    const applied = this.#applying.then(() => this.#apply(set, fencesAtArrival));
     this.#applying = applied.then(
       () => undefined,
       () => undefined,
@@ -199,6 +202,12 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
    * The stops begin at once, each after the operations already under way on its task.
    */
   fence(): FenceResult {
+    this.#fences += 1;
+    return this.#fenceNow();
+  }
+
+  /** The stops of a fence (see fence()), without counting one: also used to re-fence after a late recovery. */
+  #fenceNow(): FenceResult {
     const plan = planFence(
       [...this.#entries].map(([taskId, e]) => ({
         taskId,
@@ -228,8 +237,16 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     await this.#store.flushed();
   }
 
-  async #apply(set: TaskAssignmentSet): Promise<Promise<void>[]> {
+  async #apply(set: TaskAssignmentSet, fencesAtArrival: number): Promise<Promise<void>[]> {
     if (this.#held.size > 0) await this.#retryHeld();
+    if (this.#fences !== fencesAtArrival) {
+      // The lease ran out while this set waited (for the recovery of held tasks): it was sent
+      // under a lease that is over, so it must not start what the fence stopped. What recovery
+      // just brought back is fenced as well; the next registration's complete set says what runs.
+      this.emit('warning', `skipped an assignment set (revision ${set.revision ?? '?'}) that arrived before the lease ran out`);
+      const { done } = this.#fenceNow();
+      return [done];
+    }
     const current = new Map<string, TaskAssignment>();
     for (const [id, e] of this.#entries) current.set(id, { task: e.runner.task, desiredState: e.desiredState });
     const ops: Promise<void>[] = [];

@@ -9,6 +9,7 @@ import { BerthError, type DriverName } from '@berth/api/domain';
 import { ExitStatus } from '../exit-status.js';
 import type { Terminal } from '../output/terminal.js';
 import { collect, parseLabels } from './options.js';
+import { hideTokenFromProcessList } from './redact-token.js';
 
 interface AgentCliOptions {
   join: string;
@@ -40,6 +41,8 @@ export function registerAgent(program: Command, term: Terminal, done: (status: n
     // Plain text, no certificate: only for the test harness's in-process fake scheduler.
     .addOption(new Option('--insecure').hideHelp())
     .action(async (opts: AgentCliOptions) => {
+      // First: `ps` shows every user the command line, token included, for the agent's whole life.
+      hideTokenFromProcessList();
       const drivers = opts.driver?.map((d) => {
         if (d !== 'docker' && d !== 'process') throw new BerthError('USAGE', `--driver must be docker or process (got "${d}")`);
         return d as DriverName;

@@ -258,6 +258,40 @@ describe('Dispatcher: one stream per node', () => {
     expect(first.all('assignmentSet')).toHaveLength(1);
   });
 
+  it('cuts off a node removed from the store at once: an empty complete set, then the end of its stream', async () => {
+    // No heartbeat comes within the test: only the removal itself can end the stream.
+    const removed = new Set<string>();
+    const { store, dispatcher, hosted } = await start({
+      heartbeatPeriodMs: 60_000,
+      authorize: (_peer, nodeId) =>
+        removed.has(nodeId) ? { ok: false, code: 'PERMISSION_DENIED', message: `node ${nodeId} was removed from the cluster` } : { ok: true },
+    });
+    const stream = rawStream(hosted.address);
+    stream.register(sampleRegistration('n1'));
+    expect(ids((await stream.nth('assignmentSet', 0)).set)).toEqual(['t-db-1', 't-web-1']);
+    const other = rawStream(hosted.address);
+    other.register(sampleRegistration('n2'));
+    await other.nth('assignmentSet', 0);
+
+    removed.add('n1'); // what `berth node rm` does: revoke, then remove from the store
+    store.removeNode('n1');
+    const final = await stream.ended();
+    expect(final).toMatchObject({ code: grpcStatus.PERMISSION_DENIED, details: 'node n1 was removed from the cluster' });
+    // Its agent is told it runs nothing before the stream ends, so it stops its tasks now.
+    expect(stream.all('assignmentSet').map((m) => m.set)).toMatchObject([{ kind: 'complete' }, { kind: 'complete', revision: 2, assignments: [] }]);
+    expect(dispatcher.connectedNodes()).toEqual(['n2']);
+    expect(other.final).toBeUndefined();
+  });
+
+  it('ends the stream of a removed node with NOT_FOUND when it has no authorizer (plain text)', async () => {
+    const { store, hosted } = await start({ heartbeatPeriodMs: 60_000 });
+    const stream = rawStream(hosted.address);
+    stream.register(sampleRegistration('n1'));
+    await stream.nth('assignmentSet', 0);
+    store.removeNode('n1');
+    expect(await stream.ended()).toMatchObject({ code: grpcStatus.NOT_FOUND, details: expect.stringMatching(/node n1 was removed/) });
+  });
+
   it('ends every stream with UNAVAILABLE on close', async () => {
     const { dispatcher, hosted } = await start();
     const stream = rawStream(hosted.address);

@@ -9,6 +9,7 @@
  *         ◀─ INCREMENTAL set ◀── task-changed events, gathered for batchMs, per node
  *   timer (period / 2): ready nodes silent for longer than the grace ─▶ updateNode (down)
  *          down nodes silent for longer than grace + fence margin ─▶ their tasks `lost`
+ *   node removed (node rm) ─▶ empty COMPLETE set, then its stream ends (PERMISSION_DENIED)
  *
  * One stream per node: a node that registers again (a new stream) replaces its old stream and
  * gets a fresh complete set. A stream that ends does not make its node down; only silence for
@@ -35,14 +36,14 @@ import {
   type wire,
 } from '@berth/api';
 import type { StateStore, StoreTransaction } from '../store/state-store.js';
-import type { TaskChangeBatch } from '../store/store-events.js';
+import type { NodeChange, TaskChangeBatch } from '../store/store-events.js';
 import { AgentSession, type AgentCall, type AgentSessionHandlers } from './agent-session.js';
 import { completeAssignmentSet, incrementalAssignmentSet, type BuiltAssignmentSet } from './assignment-sets.js';
 import type { DispatcherEvents } from './dispatcher-events.js';
 import { dispatcherSettings, type DispatcherOptions, type DispatcherSettings } from './dispatcher-options.js';
 import { acceptsReport, keepsRunningWhenDisconnected, leaseExpiredMessage, lostStatus, tasksToGiveUp } from './lease-expiry.js';
 import { expiredLeases, nextLeaseExpiry, silenceCountsFrom, silentNodes } from './node-liveness.js';
-import type { AuthorizeStream } from './stream-authorization.js';
+import { removedNodeEnd, type AuthorizeStream } from './stream-authorization.js';
 import { OpenLogRequests } from './open-log-requests.js';
 import { touchedTasks, type TouchedTasks } from './task-changes.js';
 
@@ -89,6 +90,7 @@ export class Dispatcher extends EventEmitter<DispatcherEvents> {
     };
     this.service = { connect: (call: AgentCall) => this.#accept(call) };
     store.on('task-changed', this.#onTaskChanged);
+    store.on('node-changed', this.#onNodeChanged);
     this.#watchingSince = this.#lastCheckAt = this.settings.now();
     this.#checkIntervalMs = Math.max(1, Math.floor(this.settings.heartbeatPeriodMs / 2));
     this.#livenessTimer = setInterval(() => this.#checkLiveness(), this.#checkIntervalMs);
@@ -137,6 +139,7 @@ export class Dispatcher extends EventEmitter<DispatcherEvents> {
     clearTimeout(this.#leaseTimer);
     clearTimeout(this.#batchTimer);
     this.#store.off('task-changed', this.#onTaskChanged);
+    this.#store.off('node-changed', this.#onNodeChanged);
     for (const session of [...this.#streams]) session.end(status.UNAVAILABLE, 'the scheduler is shutting down');
   }
 
@@ -261,6 +264,27 @@ export class Dispatcher extends EventEmitter<DispatcherEvents> {
     }
     this.emit('disconnected', { nodeId, why });
   }
+
+  /**
+   * A node removed from the store (`berth node rm`) while its stream is up is cut off now, not
+   * at its next heartbeat: it first gets an empty complete set, so its agent stops its tasks at
+   * once (reconcile places them elsewhere right away), then the stream ends (PERMISSION_DENIED:
+   * its id is revoked), and its agent's redials are refused at Register.
+   */
+  readonly #onNodeChanged = (change: NodeChange): void => {
+    if (change.node !== undefined) return;
+    const session = this.#nodes.get(change.id);
+    if (session === undefined) return;
+    // The store hands a listener's error to whoever wrote: this must not throw.
+    try {
+      const revision = (this.#revisions.get(change.id) ?? 0) + 1;
+      this.#sendSet(session, change.id, { set: { kind: 'complete', revision, assignments: [], removedTaskIds: [] }, unbuildable: [] });
+      const end = removedNodeEnd(this.#authorize?.(session, change.id), change.id);
+      session.end(status[end.code], end.message);
+    } catch (error) {
+      this.#problem('cannot end the stream of a removed node', change.id, error);
+    }
+  };
 
   // ---- assignments
 

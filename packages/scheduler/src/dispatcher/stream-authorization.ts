@@ -50,3 +50,13 @@ export function streamAuthorizer(
 ): AuthorizeStream {
   return (peer, nodeId) => streamVerdict(identify(peer), nodeId, isRevoked);
 }
+
+/**
+ * How to end the open stream of node `nodeId` once the node was removed from the store: with
+ * the authorizer's refusal when there is one (its id is revoked: PERMISSION_DENIED), else
+ * NOT_FOUND (plain-text dispatchers without an authorizer), as a heartbeat would have learnt.
+ */
+export function removedNodeEnd(verdict: StreamVerdict | undefined, nodeId: string): { code: 'PERMISSION_DENIED' | 'UNAUTHENTICATED' | 'NOT_FOUND'; message: string } {
+  if (verdict !== undefined && !verdict.ok) return { code: verdict.code, message: verdict.message };
+  return { code: 'NOT_FOUND', message: `node ${nodeId} was removed from the scheduler; register again` };
+}

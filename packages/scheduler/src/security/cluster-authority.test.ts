@@ -187,6 +187,20 @@ describe('ClusterAuthority.join', () => {
     }
   });
 
+  it("refuses a join for a live node's id (no second holder of its identity), but lets a down node's id join again", async () => {
+    const live = new Set([NODE]);
+    const authority = await open({ isNodeLive: (id) => live.has(id) });
+    const token = authority.joinToken();
+    const { csrPem } = await createKeyAndCsr(NODE, 'node');
+    expect(await failure(authority.join({ token, csrPem }))).toMatchObject({ code: 'PERMISSION_DENIED', message: expect.stringContaining(`node ${NODE} is in the cluster and ready`) });
+    // Another id is a new node: admitted.
+    const other = await createKeyAndCsr('fedcba9876543210', 'node');
+    expect((await authority.join({ token, csrPem: other.csrPem })).nodeId).toBe('fedcba9876543210');
+    // Once the node is down (an agent re-joining after its certificate expired), the id may join.
+    live.delete(NODE);
+    expect((await authority.join({ token, csrPem })).nodeId).toBe(NODE);
+  });
+
   it('checks the token before looking at the CSR', async () => {
     const authority = await open();
     expect(await failure(authority.join({ token: 'BERTH-1-x', csrPem: 'not a csr' }))).toMatchObject({ code: 'UNAUTHENTICATED' });

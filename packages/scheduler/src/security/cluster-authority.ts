@@ -63,6 +63,12 @@ export interface ClusterAuthorityOptions {
   serverHosts?: readonly string[];
   /** In [0, 1): where in [50%, 80%] of its life the scheduler's certificate is renewed; default `Math.random`. */
   random?: () => number;
+  /**
+   * Whether node `nodeId` is in the cluster and live (ready) now. A Join for such an id is
+   * refused: the token admits new nodes, it must not let its holder take over a live node's
+   * identity (its stream, its tasks). Default: no node is.
+   */
+  isNodeLive?: (nodeId: string) => boolean;
 }
 
 /** A certificate handed to a node or an admin, with the CA to trust from then on. */
@@ -102,6 +108,7 @@ export class ClusterAuthority {
   readonly #now: () => number;
   readonly #log: (line: string) => void;
   readonly #server: SchedulerCertificate;
+  readonly #isNodeLive: (nodeId: string) => boolean;
   #secret: string;
 
   private constructor(fields: {
@@ -113,6 +120,7 @@ export class ClusterAuthority {
     now: () => number;
     log: (line: string) => void;
     server: SchedulerCertificate;
+    isNodeLive: (nodeId: string) => boolean;
   }) {
     this.#ca = fields.ca;
     this.caPem = fields.ca.certPem;
@@ -124,6 +132,7 @@ export class ClusterAuthority {
     this.#now = fields.now;
     this.#log = fields.log;
     this.#server = fields.server;
+    this.#isNodeLive = fields.isNodeLive;
   }
 
   /**
@@ -165,7 +174,8 @@ export class ClusterAuthority {
       log,
       ...(options.random !== undefined ? { random: options.random } : {}),
     });
-    return new ClusterAuthority({ ca, pkiDir, secret, revoked: stored?.revoked ?? [], validityMs, now, log, server });
+    const isNodeLive = options.isNodeLive ?? (() => false);
+    return new ClusterAuthority({ ca, pkiDir, secret, revoked: stored?.revoked ?? [], validityMs, now, log, server, isNodeLive });
   }
 
   /** The worker join token: `BERTH-1-<CA fingerprint>-<secret>`. A secret: do not log it. */
@@ -185,7 +195,9 @@ export class ClusterAuthority {
   /**
    * Signs a node certificate for a node presenting the join token. BerthError UNAUTHENTICATED
    * (malformed token, another cluster's CA, wrong secret), PERMISSION_DENIED (the node id was
-   * removed), USAGE (an unreadable CSR, or a common name that is not a node id).
+   * removed, or is a live node's: see `isNodeLive`), USAGE (an unreadable CSR, or a common name
+   * that is not a node id). A down node's id may join again (its agent re-joining with an
+   * expired certificate).
    */
   async join(request: JoinRequest): Promise<JoinResult> {
     const context = { ...(request.peer !== undefined ? { peer: request.peer } : {}), ...(request.name !== undefined ? { name: request.name } : {}) };
@@ -209,6 +221,14 @@ export class ClusterAuthority {
       throw new BerthError('USAGE', `the CSR's common name must be a node id (16 lowercase hex characters), not ${JSON.stringify(nodeId.slice(0, 64))}`, { context });
     }
     if (this.#revoked.has(nodeId)) throw revokedError(nodeId);
+    if (this.#isNodeLive(nodeId)) {
+      throw new BerthError(
+        'PERMISSION_DENIED',
+        `node ${nodeId} is in the cluster and ready: a join token does not admit a second holder of a live node's id ` +
+          '(a new host joins with its own data dir; a node re-joining after its certificate expired can once it is down)',
+        { context: { ...context, nodeId } },
+      );
+    }
     return { nodeId, certificate: issued };
   }
 

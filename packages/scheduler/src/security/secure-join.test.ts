@@ -151,6 +151,21 @@ describe('secure joining (Scheduler on 127.0.0.1:0)', () => {
     expect(revoked.error?.code).toBe(GRPC.PERMISSION_DENIED);
   });
 
+  it("refuses a join that asks for a connected node's id, so a token holder cannot take over a live node", async () => {
+    const { scheduler, logs } = await start();
+    const address = scheduler.agentAddress;
+    const token = scheduler.authority.joinToken();
+    const owner = await join(address, token, A);
+    expect(await connect(address, schedulerChannelCredentials(owner), A)).toMatchObject({ kind: 'registerAck' });
+    const client = new wire.ClusterClient(address, schedulerChannelCredentials({ caPem: owner.caPem }));
+    cleanups.push(() => client.close());
+    const { csrPem } = await createKeyAndCsr(A, 'node');
+    const taken = await unary<wire.JoinResponse>((done) => client.join({ token, csrPem, name: 'intruder' }, done));
+    expect(taken.error?.code).toBe(GRPC.PERMISSION_DENIED);
+    expect(taken.value).toBeUndefined();
+    expect(logs).toContainEqual(expect.stringMatching(new RegExp(`^refused join from 127\\.0\\.0\\.1:\\d+ \\(name intruder\\): node ${A} is in the cluster and ready`)));
+  });
+
   it('renews a node certificate for its holder only', async () => {
     const { scheduler } = await start();
     const address = scheduler.agentAddress;
