@@ -119,6 +119,7 @@ export class Agent {
     const recovery = await supervisor.recover();
     log(
       `recovered: ${recovery.adopted.length} adopted, ${recovery.started.length} restarted, ` +
+        `${recovery.awaiting.length} gone and waiting for the scheduler, ` +
         `${recovery.orphans.length} unassigned workloads left running`,
     );
 

@@ -193,6 +193,30 @@ describe('Supervisor persistence and recovery', () => {
     expect(second.supervisor.runner('a')?.status).toMatchObject({ state: 'running', restarts: 3 });
   });
 
+  it('starts a task whose workload vanished with the host only when a set lists it again', async () => {
+    const { supervisor, docker } = setup();
+    // Fake tasks keep running when disconnected unless told otherwise.
+    const fenced = fakeServiceSpec({ berth: { ...fakeServiceSpec().berth, keepRunningWhenDisconnected: false } });
+    const gone = fakeTaskDescriptor('gone', fenced);
+    const moved = fakeTaskDescriptor('moved', fenced);
+    const available = fakeTaskDescriptor('available', fakeServiceSpec({ berth: { ...fakeServiceSpec().berth, keepRunningWhenDisconnected: true } }));
+    const tasks = [gone, moved, available].map((task) => ({ task, desiredState: 'run', restarts: 4 }));
+    writeFileSync(join(dataDir, 'tasks.json'), JSON.stringify({ version: 1, revision: 2, tasks }));
+    const report = await supervisor.recover();
+    await settle();
+    // The scheduler may have placed them elsewhere while the host was down: nothing starts yet,
+    // except the service that chose availability.
+    expect(report).toMatchObject({ adopted: [], started: ['available'], awaiting: ['gone', 'moved'] });
+    expect(docker.callsOf('start').map((c) => c.taskId)).toEqual(['available']);
+
+    // The complete set keeps `gone` here (it starts, with its count) and left `moved` out.
+    await apply(supervisor, complete(assign('gone', fenced), assign('available', { berth: available.spec.berth })));
+    await settle();
+    expect(docker.callsOf('start').map((c) => c.taskId).sort()).toEqual(['available', 'gone']);
+    expect(supervisor.runner('gone')?.status).toMatchObject({ state: 'running', restarts: 4 });
+    expect(supervisor.runner('moved')).toBeUndefined();
+  });
+
   it('takes the persisted restart count when the driver keeps none', async () => {
     const { supervisor, docker } = setup();
     const task = fakeTaskDescriptor('a');

@@ -62,8 +62,10 @@ export interface SupervisorEvents {
 export interface RecoveryReport {
   /** Tasks whose workload was taken over (running, or exited and handed to the restart policy). */
   adopted: string[];
-  /** Tasks assigned to run whose workload was gone, started again. */
+  /** Tasks of keep-running services whose workload was gone, started again. */
   started: string[];
+  /** Other tasks whose workload was gone: started when a set lists them again (not before). */
+  awaiting: string[];
   /** Tasks that had ended for good, reported as they were. */
   restored: string[];
   /** Tasks not started because their driver's recovery failed; retried with the next set. */
@@ -111,6 +113,12 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
    * still run, and starting them would make a second one. Recovery is retried with the next set.
    */
   readonly #held = new Set<string>();
+  /**
+   * Tasks assigned to run whose workload was gone when the agent started (the host went down
+   * with it): the scheduler may have placed them elsewhere meanwhile, so they start only when a
+   * set lists them again; keeps their restart counts until then. Not for keep-running services.
+   */
+  readonly #awaiting = new Map<string, number>();
   #revision = 0;
   #recovered = false;
   #applying: Promise<void> = Promise.resolve();
@@ -255,7 +263,8 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       switch (action.kind) {
         case 'add': {
           const { task, desiredState } = action.assignment;
-          const runner = this.#addEntry(task, desiredState);
+          const runner = this.#addEntry(task, desiredState, this.#awaiting.get(task.ref.taskId));
+          this.#awaiting.delete(task.ref.taskId);
           const orphan = this.#claimOrphan(task.ref.taskId);
           ops.push(this.#serial(task.ref.taskId, barrier.after(() => this.#begin(runner, desiredState, orphan)), task.ref.stack));
           break;
@@ -301,7 +310,11 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
         }
       }
     }
-    if (set.kind === 'complete') ops.push(...this.#orphans.splice(0).map((w) => this.#removeOrphan(w, barrier.removal())));
+    if (set.kind === 'complete') {
+      ops.push(...this.#orphans.splice(0).map((w) => this.#removeOrphan(w, barrier.removal())));
+      // What the complete set left out was placed elsewhere while this host was down.
+      this.#awaiting.clear();
+    }
     if (set.revision !== undefined) this.#revision = set.revision;
     this.#persist();
     this.#changed();
@@ -335,13 +348,22 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     }
     const plan = planRecovery(tasks.filter((p) => !held.includes(p)), found);
     for (const a of plan.adopt) this.#addEntry(a.persisted.task, a.desiredState).adopt(a.recovered, a.final);
-    for (const p of plan.start) this.#addEntry(p.task, p.desiredState, p.restarts).start();
+    const started: PersistedTask[] = [];
+    for (const p of plan.start) {
+      if (p.task.spec.berth.keepRunningWhenDisconnected) {
+        this.#addEntry(p.task, p.desiredState, p.restarts).start();
+        started.push(p);
+      } else {
+        this.#awaiting.set(p.task.ref.taskId, p.restarts);
+      }
+    }
     for (const r of plan.restore) this.#addEntry(r.persisted.task, r.persisted.desiredState, r.persisted.restarts).restoreFinal(r.final);
     this.#orphans.push(...plan.orphans);
     const ids = (list: { task: TaskDescriptor }[]): string[] => list.map((p) => p.task.ref.taskId);
     return {
       adopted: ids(plan.adopt.map((a) => a.persisted)),
-      started: ids(plan.start),
+      started: ids(started),
+      awaiting: ids(plan.start.filter((p) => !started.includes(p))),
       restored: ids(plan.restore.map((r) => r.persisted)),
       held: ids(held),
       orphans: plan.orphans,

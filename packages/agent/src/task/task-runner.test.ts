@@ -310,6 +310,32 @@ describe('TaskRunner stop and remove', () => {
     expect(h.runner.status).toMatchObject({ state: 'stopped', message: 'stopped before it started' });
   });
 
+  it('remove while the driver is starting the workload stops and removes what that start made', async () => {
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let calls = 0;
+    // The second gated operation is the start: it runs, but the runner hears of it only later.
+    const gate: OperationGate = async (_kind, op) => {
+      calls += 1;
+      const done = await op();
+      if (calls === 2) await held;
+      return done;
+    };
+    const h = harness({}, {}, gate);
+    h.runner.start();
+    await settle();
+    expect(h.driver.callsOf('start')).toHaveLength(1);
+    const removing = h.runner.remove();
+    release();
+    await removing;
+    const started = h.driver.callsOf('start').length;
+    expect(started).toBe(1);
+    const [stop] = h.driver.callsOf('stop');
+    expect(stop).toBeDefined();
+    expect(h.driver.callsOf('remove')).toMatchObject([{ id: stop!.id }]);
+    expect(h.driver.has(stop!.id)).toBe(false);
+  });
+
   it('remove stops, then removes the workload; a later start is refused quietly', async () => {
     const h = harness();
     h.runner.start();

@@ -301,7 +301,12 @@ export class TaskRunner extends EventEmitter<TaskRunnerEvents> {
     const failed = await this.#attempt(kind, async () => {
       handle = await this.#driver.start(this.task, this.#handle);
     });
-    if (failed !== undefined) return failed;
+    if (failed !== undefined) {
+      // A stop came in while the driver was starting the workload: it runs now, so stop it,
+      // and keep its handle so remove() removes it (else it would outlive its task unseen).
+      if (failed === INTERRUPTED && handle !== undefined && this.#stopRequested) await this.#stopLateStart(handle);
+      return failed;
+    }
     if (handle === undefined) throw new Error('driver.start() resolved without a handle');
     const startedAt = this.#clock.now();
     this.#tracker.started(startedAt);
@@ -395,6 +400,17 @@ export class TaskRunner extends EventEmitter<TaskRunnerEvents> {
       if (this.#stopping === stopping) this.#stopping = undefined;
     });
     return stopping;
+  }
+
+  /** Stops a workload whose start finished after a stop was asked for; failures become a note. */
+  async #stopLateStart(handle: WorkloadHandle): Promise<void> {
+    this.#handle = handle;
+    const options = { signal: this.task.spec.stopSignal, graceMs: this.#stopGraceMs ?? this.task.spec.stopGracePeriodMs };
+    try {
+      await this.#driver.stop(handle, options);
+    } catch (err) {
+      this.#report.note(`stop failed: ${errorMessage(err)}`);
+    }
   }
 
   #recordRestarts(handle: WorkloadHandle): void {
