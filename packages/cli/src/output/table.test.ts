@@ -45,6 +45,11 @@ describe('renderTable', () => {
     expect(narrow[1]).toBe('web-1   a very…');
   });
 
+  it('shows control characters a node reported (terminal escapes) as ? instead of sending them', () => {
+    const lines = renderTable([{ header: 'NAME' }, { header: 'LABELS' }], [['web\u001b[2J', 'zone=\u0007a\u009b']]);
+    expect(lines[1]).toBe('web?[2J   zone=?a?');
+  });
+
   it('keeps a row on one line when a cell holds newlines or tabs', () => {
     expect(renderTable([{ header: 'A' }, { header: 'B' }], [['x', 'line one\n  line two\tend']])).toEqual(['A   B', 'x   line one line two end']);
   });

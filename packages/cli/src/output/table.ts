@@ -58,7 +58,9 @@ function fitCell(text: string, maxWidth: number | undefined): string {
 }
 
 function oneLine(text: string): string {
-  return text.replace(/\s*[\r\n\t]+\s*/g, ' ').trim();
+  // Other control characters (ESC above all) come out as `?`: cells hold what nodes and tasks
+  // report, and a node must not be able to move the cursor or recolour an operator's terminal.
+  return text.replace(/\s*[\r\n\t]+\s*/g, ' ').trim().replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
 }
 
 // Counts code points, not UTF-16 units, so `✔` or `é` take one column.
