@@ -7,8 +7,10 @@
  *                 └── after a failed prepare/start ◀──────────┘ give up: exited | failed
  *
  * One async loop per task does the work, one run after the other; `stop()`, `remove()` and
- * `detach()` steer it through flags it checks after every await. Nothing a task does (a missing
- * image, a taken port, a crash, a driver error) throws out of the runner: it becomes a status.
+ * `detach()` steer it through flags it checks after every await. Prepares and starts pass the
+ * supervisor's gate (gated-attempt.ts); workloads are stopped through workload-stopper.ts.
+ * Nothing a task does (a missing image, a taken port, a crash, a driver error) throws out of the
+ * runner: it becomes a status.
  * A zero restart delay restarts straight from the exit, without a timer in between, because
  * crash-to-running latency is what users notice.
  */
@@ -24,19 +26,18 @@ import type {
 } from '../runtime/runtime.js';
 import { CancellableDelay } from './cancellable-delay.js';
 import { systemClock, type Clock } from './clock.js';
+import { gatedAttempt, INTERRUPTED, runNow, type OperationGate } from './gated-attempt.js';
 import { HealthProber, type HealthChange } from './health-prober.js';
 import type { RunStart } from './lifecycle.js';
 import { errorMessage, exitCodeOf, exitReasonOf, type RunEnd } from './run-outcome.js';
 import { TaskReport, type FinalStatus } from './task-report.js';
+import { WorkloadStopper } from './workload-stopper.js';
 
 /** How a task ended for good (see task-report.ts). */
 export type { FinalStatus } from './task-report.js';
 
-/**
- * Runs a driver operation that should not run unboundedly in parallel (prepare, start); the
- * supervisor bounds them with a queue and lets restarts of running tasks go first.
- */
-export type OperationGate = <T>(kind: 'start' | 'restart', op: () => Promise<T>) => Promise<T>;
+/** Bounds a runner's prepares and starts (see gated-attempt.ts). */
+export type { OperationGate } from './gated-attempt.js';
 
 /** Events of a runner: its full status after every change. */
 export interface TaskRunnerEvents {
@@ -57,11 +58,6 @@ type FirstStep =
   | { kind: 'fresh'; cause: 'first' | 'user-start' }
   | { kind: 'adopted'; recovered: RecoveredWorkload };
 
-/** The run was cut short by `stop()` or `detach()` before its workload started. */
-const INTERRUPTED = Symbol('interrupted');
-
-const runNow: OperationGate = (_kind, op) => op();
-
 /** Runs one task; emits `status` on every change. */
 export class TaskRunner extends EventEmitter<TaskRunnerEvents> {
   /** What this runner runs. */
@@ -72,6 +68,7 @@ export class TaskRunner extends EventEmitter<TaskRunnerEvents> {
   readonly #tracker: RestartTracker;
   readonly #report: TaskReport;
   readonly #backoff: CancellableDelay;
+  readonly #stopper: WorkloadStopper;
   /** The workload of the current (or last) run: what a restart restarts in place. */
   #handle: WorkloadHandle | undefined;
   /** Set while the workload of the current run is believed to be running. */
@@ -81,9 +78,6 @@ export class TaskRunner extends EventEmitter<TaskRunnerEvents> {
   #abort: AbortController | undefined;
   #killedForHealth = false;
   #stopRequested = false;
-  /** The stop grace a stop() asked for instead of the service's (a fence's shorter one). */
-  #stopGraceMs: number | undefined;
-  #stopping: Promise<boolean> | undefined;
   #detached = false;
   #removed = false;
 
@@ -99,6 +93,7 @@ export class TaskRunner extends EventEmitter<TaskRunnerEvents> {
     this.#report = new TaskReport(task.ref.taskId, this.#clock.now(), options.restarts ?? 0, (s) =>
       this.emit('status', s),
     );
+    this.#stopper = new WorkloadStopper(task.spec, this.#driver, (m) => this.#report.note(m));
   }
 
   /** The task's observed status now. */
@@ -136,7 +131,7 @@ export class TaskRunner extends EventEmitter<TaskRunnerEvents> {
   start(): void {
     if (this.#loop !== undefined || this.#removed || this.#detached) return;
     this.#stopRequested = false;
-    this.#stopGraceMs = undefined;
+    this.#stopper.reset();
     const first = this.#report.lifecycle.state === 'assigned';
     this.#launch({ kind: 'fresh', cause: first ? 'first' : 'user-start' });
   }
@@ -177,13 +172,13 @@ export class TaskRunner extends EventEmitter<TaskRunnerEvents> {
    */
   async stop(options: { graceMs?: number } = {}): Promise<void> {
     this.#stopRequested = true;
-    if (options.graceMs !== undefined) this.#stopGraceMs = Math.min(options.graceMs, this.#stopGraceMs ?? Infinity);
+    if (options.graceMs !== undefined) this.#stopper.limitGrace(options.graceMs);
     this.#tracker.stoppedByUser();
     this.#abort?.abort();
     this.#backoff.cancel();
     const loop = this.#loop;
     if (loop !== undefined) {
-      if (await this.#stopWorkload()) await loop;
+      if (await this.#stopper.stop(this.#live)) await loop;
       return;
     }
     const { state } = this.#report.lifecycle;
@@ -304,7 +299,10 @@ export class TaskRunner extends EventEmitter<TaskRunnerEvents> {
     if (failed !== undefined) {
       // A stop came in while the driver was starting the workload: it runs now, so stop it,
       // and keep its handle so remove() removes it (else it would outlive its task unseen).
-      if (failed === INTERRUPTED && handle !== undefined && this.#stopRequested) await this.#stopLateStart(handle);
+      if (failed === INTERRUPTED && handle !== undefined && this.#stopRequested) {
+        this.#handle = handle;
+        await this.#stopper.stopLateStart(handle);
+      }
       return failed;
     }
     if (handle === undefined) throw new Error('driver.start() resolved without a handle');
@@ -313,22 +311,13 @@ export class TaskRunner extends EventEmitter<TaskRunnerEvents> {
     this.#running(handle, startedAt);
     if (cause === 'restart') this.#recordRestarts(handle);
     // A stop that came in while the start was under way stops the new workload at once.
-    if (this.#stopRequested) void this.#stopWorkload();
+    if (this.#stopRequested) void this.#stopper.stop(this.#live);
     return this.#waitForExit(handle);
   }
 
-  /**
-   * Runs a prepare/start through the gate; undefined when it worked, else how the run ends. An
-   * operation still queued when a stop comes in is skipped, so a stop never starts anything.
-   */
-  async #attempt(kind: 'start' | 'restart', op: () => Promise<void>): Promise<RunEnd | typeof INTERRUPTED | undefined> {
-    const interrupted = (): boolean => this.#stopRequested || this.#detached;
-    try {
-      await this.#gate(kind, () => (interrupted() ? Promise.reject(new Error('interrupted')) : op()));
-    } catch (err) {
-      return interrupted() ? INTERRUPTED : { kind: 'start-failed', message: errorMessage(err) };
-    }
-    return interrupted() ? INTERRUPTED : undefined;
+  /** Runs a prepare/start through the gate, skipped or cut short by a stop or detach. */
+  #attempt(kind: 'start' | 'restart', op: () => Promise<void>): Promise<RunEnd | typeof INTERRUPTED | undefined> {
+    return gatedAttempt(this.#gate, kind, op, () => this.#stopRequested || this.#detached);
   }
 
   /** Marks `handle` as the live workload, starts its health checks and reports. */
@@ -369,7 +358,7 @@ export class TaskRunner extends EventEmitter<TaskRunnerEvents> {
     if (this.#live === undefined || this.#killedForHealth || this.#stopRequested) return;
     // Killed like a stop (signal, then grace); its exit then goes to the policy as `unhealthy`.
     this.#killedForHealth = true;
-    void this.#stopWorkload();
+    void this.#stopper.stop(this.#live);
   }
 
   /** Asks the restart policy about `end`; the tracker sees a failed start as a zero-length run. */
@@ -380,37 +369,6 @@ export class TaskRunner extends EventEmitter<TaskRunnerEvents> {
     if (this.#stopRequested) this.#tracker.stoppedByUser();
     const reason = end.kind === 'exit' ? end.reason : 'exit';
     return this.#tracker.exited({ exitCode: exitCodeOf(end), now, reason });
-  }
-
-  /** Stops the live workload (once per run) with the service's signal and grace (or a stop()'s); false when the driver's stop failed. */
-  #stopWorkload(): Promise<boolean> {
-    const live = this.#live;
-    if (live === undefined) return Promise.resolve(true);
-    if (this.#stopping !== undefined) return this.#stopping;
-    const options = { signal: this.task.spec.stopSignal, graceMs: this.#stopGraceMs ?? this.task.spec.stopGracePeriodMs };
-    const stopping = this.#driver.stop(live, options).then(
-      () => true,
-      (err: unknown) => {
-        this.#report.note(`stop failed: ${errorMessage(err)}`);
-        return false;
-      },
-    );
-    this.#stopping = stopping;
-    void stopping.then(() => {
-      if (this.#stopping === stopping) this.#stopping = undefined;
-    });
-    return stopping;
-  }
-
-  /** Stops a workload whose start finished after a stop was asked for; failures become a note. */
-  async #stopLateStart(handle: WorkloadHandle): Promise<void> {
-    this.#handle = handle;
-    const options = { signal: this.task.spec.stopSignal, graceMs: this.#stopGraceMs ?? this.task.spec.stopGracePeriodMs };
-    try {
-      await this.#driver.stop(handle, options);
-    } catch (err) {
-      this.#report.note(`stop failed: ${errorMessage(err)}`);
-    }
   }
 
   #recordRestarts(handle: WorkloadHandle): void {
