@@ -1,13 +1,13 @@
 // The same 3-host cluster as cluster-process.test.ts, on the DOCKER driver: three agents share
 // one engine and each manages only the containers labelled io.berth.node=<its node id>. The
-// most important faults: host killed (agent SIGKILLed and its containers removed), agent
-// restarted within the grace, connection cut, drain. Without an engine these tests skip with
+// same faults: host killed (agent SIGKILLed and its containers removed), agent restarted
+// within the grace, connection cut, agent frozen (SIGSTOP/SIGCONT), drain. Without an engine these tests skip with
 // a note, and fail under CI=true (describeDocker).
 import { afterAll, afterEach, beforeAll, it } from 'vitest';
 import { Cluster } from '../support/cluster-harness.mjs';
 import { describeDocker } from '../support/docker.js';
 import { healCluster, hostLabels } from './cluster-scenarios.js';
-import { agentRestartedWithinGrace, connectionCut, hostKilled, nodeDrained } from './fault-scenarios.js';
+import { agentFrozen, agentRestartedWithinGrace, connectionCut, hostKilled, nodeDrained } from './fault-scenarios.js';
 
 const LABEL = 'docker';
 
@@ -36,6 +36,8 @@ await describeDocker('a 3-host cluster on the Docker driver', () => {
   it('agent killed and back within the grace: the same containers keep running', () => agentRestartedWithinGrace(started(), stacks, LABEL), 150_000);
 
   it('connection cut 10 s: never two running containers per slot; then exactly the desired set', () => connectionCut(started(), stacks, LABEL), 180_000);
+
+  it('agent SIGSTOPped 10 s then SIGCONT: its stale containers stop first and every double copy ends', () => agentFrozen(started(), stacks, LABEL), 180_000);
 
   it('drain: the containers move off the node', () => nodeDrained(started(), stacks, LABEL), 150_000);
 });
