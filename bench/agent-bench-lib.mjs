@@ -135,7 +135,9 @@ export async function startBench({ driver, stack, label = 'berth-bench', nodeFla
   const agentLog = [];
   const agent = spawn(
     process.execPath,
-    [...nodeFlags, entry, 'agent', '--join', scheduler.address, '--data-dir', dataDir, '--address', '127.0.0.1', '--driver', driver],
+    // The in-process TestScheduler speaks plain text (it hands out assignments directly); the
+    // TLS a real scheduler needs is measured apart (README: agent RSS).
+    [...nodeFlags, entry, 'agent', '--join', scheduler.address, '--insecure', '--data-dir', dataDir, '--address', '127.0.0.1', '--driver', driver],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
   let agentExit;
