@@ -39,6 +39,8 @@ const counters = {
   rounds: 0,
   roundFailures: 0,
   maxLoopDelayMs: 0,
+  /** The longest event-loop stall since the stack was deployed (the join's TLS work left out). */
+  maxLoopDelayDeployMs: 0,
   cpuUserMs: 0,
   cpuSystemMs: 0,
 };
@@ -110,6 +112,8 @@ scheduler.loop.on('failed', () => {
 
 const loopDelay = monitorEventLoopDelay({ resolution: 20 });
 loopDelay.enable();
+const deployLoopDelay = monitorEventLoopDelay({ resolution: 20 });
+store.once('stack-changed', () => deployLoopDelay.enable());
 const rssTimer = setInterval(() => {
   // The same figure as process.memoryUsage().rss, without walking the heap spaces every 100 ms.
   counters.rss = process.memoryUsage.rss();
@@ -121,6 +125,7 @@ function progress() {
   counters.cpuUserMs = Math.round(cpu.user / 1000);
   counters.cpuSystemMs = Math.round(cpu.system / 1000);
   counters.maxLoopDelayMs = Math.round(loopDelay.max / 1e6);
+  counters.maxLoopDelayDeployMs = deployLoopDelay.count > 0 ? Math.round(deployLoopDelay.max / 1e6) : 0;
   counters.tasks = store.taskCount;
   process.send({ type: 'progress', at: Date.now(), ...counters });
 }

@@ -182,7 +182,7 @@ function printFigures() {
   row('reached', `${p.readyNodes ?? 0}/${AGENTS} nodes ready, ${p.tasks ?? 0} tasks, ${p.placements ?? 0} placements, ${p.running ?? 0}/${TASKS} running`);
   row(
     'scheduler',
-    `cpu ${((p.cpuUserMs + p.cpuSystemMs) / 1000).toFixed(1)} s, max event-loop delay ${p.maxLoopDelayMs} ms, ${p.rounds} reconcile rounds (${p.roundFailures} failed), ` +
+    `cpu ${((p.cpuUserMs + p.cpuSystemMs) / 1000).toFixed(1)} s, max event-loop delay ${p.maxLoopDelayMs} ms (${p.maxLoopDelayDeployMs} ms since the deploy), ${p.rounds} reconcile rounds (${p.roundFailures} failed), ` +
       `${p.nodesDown} nodes marked down, ${p.disconnects} streams ended, ${p.problems} dispatcher problems`,
   );
   row(

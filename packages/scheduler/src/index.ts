@@ -10,6 +10,7 @@ export type {
   Plan,
   ReconcileContext,
   Replacement,
+  RoundLimits,
   ServiceKey,
   StopOrder,
   StopReason,
@@ -21,9 +22,9 @@ export { desiredStack } from './reconcile/desired-stack.js';
 export { newTask, type TaskIdentity } from './reconcile/new-task.js';
 export { reconcile } from './reconcile/reconcile.js';
 export { conditionMet, waitingReason, type ServiceProgress } from './reconcile/dependencies.js';
-export { schedule, deployedServices, type Round } from './reconcile/schedule.js';
+export { schedule, deployedServices, deferredTasks, type Round } from './reconcile/schedule.js';
 export { applyRound } from './reconcile/apply-round.js';
-export { place, type PlacementResult, type ServiceSpecs } from './placement/place.js';
+export { place, type PlaceOptions, type PlacementResult, type ServiceSpecs } from './placement/place.js';
 export { placementRequest, type PlacementRequest } from './placement/placement-request.js';
 export {
   unplacedError,
@@ -60,6 +61,7 @@ export { STATE_DB_FILE } from './store/sqlite-schema.js';
 export {
   ReconcileLoop,
   DEFAULT_DEBOUNCE_MS,
+  DEFAULT_MAX_TASKS_PER_ROUND,
   DEFAULT_PERIOD_MS,
   DEFAULT_RETRY_INITIAL_MS,
   DEFAULT_RETRY_MAX_MS,

@@ -6,7 +6,7 @@ import { MemoryStateStore } from '../store/memory-store.js';
 import type { StoreTransaction } from '../store/state-store.js';
 import type { TaskRecord } from '../store/store-records.js';
 import { ReconcileLoop, type ReconcileLoopOptions } from './reconcile-loop.js';
-import { STOP_CONFIRM_MARGIN_MS } from './store-round.js';
+import { STOP_CONFIRM_MARGIN_MS, type RoundSummary } from './store-round.js';
 
 const check: HealthcheckSpec = {
   disabled: false,
@@ -276,5 +276,78 @@ describe('ReconcileLoop', () => {
     expect(summary).toMatchObject({ created: 2, assigned: 2, written: 2 });
     // The nested call found a round running and asked for one more instead.
     expect(nested).toBeUndefined();
+  });
+});
+
+describe('ReconcileLoop: rounds capped at maxTasksPerRound', () => {
+  it('places a large deploy over several rounds, handing the event loop a turn between them', async () => {
+    const { store, loop, logs } = world([node('n1'), node('n2'), node('n3')], { maxTasksPerRound: 10 });
+    await loop.idle();
+    const summaries: RoundSummary[] = [];
+    loop.on('round', (s) => summaries.push(s));
+    // Another callback that keeps asking for turns of the event loop, as gRPC I/O would: it
+    // notes how many tasks were placed each time it gets one.
+    const seen: number[] = [];
+    let ticking = true;
+    const tick = (): void => {
+      seen.push(store.tasks().filter((t) => t.nodeId !== undefined).length);
+      if (ticking) setImmediate(tick);
+    };
+    setImmediate(tick);
+    store.putStack(deployed('app', [web(25)]));
+    await loop.idle();
+    ticking = false;
+
+    expect(summaries.map((s) => [s.created, s.assigned, s.deferred])).toEqual([
+      [10, 10, 15],
+      [10, 10, 5],
+      [5, 5, 0],
+    ]);
+    expect(live(store).map((t) => t.slot)).toEqual(Array.from({ length: 25 }, (_, i) => i + 1));
+    expect(live(store).every((t) => t.status.state === 'assigned')).toBe(true);
+    // The other callback ran between the rounds, and saw each round's placements.
+    expect(seen).toContain(10);
+    expect(seen).toContain(20);
+    expect(logs).toContain('reconcile: 10 created, 10 assigned, 0 stopped, 15 left for the next round');
+  });
+
+  it('tells the tasks waiting for a later round why they are pending', async () => {
+    const { store, loop } = world([], { maxTasksPerRound: 10 });
+    store.putStack(deployed('app', [web(15)]));
+    await loop.idle();
+    expect(live(store).every((t) => t.pendingReason === 'no suitable node (no nodes)')).toBe(true);
+
+    const reasons: Array<Array<string | undefined>> = [];
+    loop.on('round', () => reasons.push(live(store).map((t) => t.nodeId ?? t.pendingReason)));
+    store.putNode(node('n1'));
+    await loop.idle();
+    expect(reasons[0]).toEqual([
+      ...Array<string>(10).fill('n1'),
+      ...Array<string>(5).fill('queued for placement (at most 10 tasks are placed per round)'),
+    ]);
+    expect(live(store).every((t) => t.nodeId === 'n1' && t.pendingReason === undefined)).toBe(true);
+  });
+
+  it('does not spin on tasks no node can take, nor let them hold up the others', async () => {
+    const { store, loop } = world([node('n1')], { maxTasksPerRound: 10 });
+    await loop.idle();
+    const summaries: RoundSummary[] = [];
+    loop.on('round', (s) => summaries.push(s));
+    const stuck = svc('stuck', { deploy: { replicas: 30, placement: { constraints: [{ field: 'node.labels.zone', op: '==', value: 'mars' }] } } });
+    store.putStack(deployed('app', [stuck, web(3)]));
+    await loop.idle();
+
+    // Creating 33 tasks takes 4 rounds; the unplaceable ones never count against placing.
+    expect(summaries.map((s) => [s.created, s.assigned, s.unplaced, s.deferred])).toEqual([
+      [10, 0, 10, 23],
+      [10, 0, 20, 13],
+      [10, 0, 30, 3],
+      [3, 3, 30, 0],
+    ]);
+    expect(live(store, 'web').every((t) => t.nodeId === 'n1')).toBe(true);
+    expect(live(store, 'stuck').every((t) => t.pendingReason === 'no suitable node (1 node lacks label zone=mars)')).toBe(true);
+    // Nothing left to do: no further round until something changes.
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(summaries).toHaveLength(4);
   });
 });

@@ -17,8 +17,8 @@
  */
 import { BerthError, DEFAULT_STOP_GRACE_PERIOD_MS } from '@berth/api';
 import { applyRound } from '../reconcile/apply-round.js';
-import type { ReconcileContext, Task } from '../reconcile/model.js';
-import { schedule } from '../reconcile/schedule.js';
+import type { ReconcileContext, RoundLimits, Task } from '../reconcile/model.js';
+import { deferredTasks, schedule } from '../reconcile/schedule.js';
 import type { StoreTransaction } from '../store/state-store.js';
 import type { TaskRecord } from '../store/store-records.js';
 
@@ -36,6 +36,8 @@ export interface RoundSummary {
   unplaced: number;
   /** Stopped task records forgotten (see the module comment). */
   forgotten: number;
+  /** Tasks left to the next round by `RoundLimits.maxTasks` (not created yet, or not placed yet). */
+  deferred: number;
   /** Task records written (created, changed or removed); 0 means the round committed nothing. */
   written: number;
 }
@@ -83,10 +85,13 @@ function finished(task: Task, stored: TaskRecord, tx: StoreTransaction, now: num
   return now - stored.updatedAt > stopGraceMs(stored, tx) + STOP_CONFIRM_MARGIN_MS;
 }
 
-/** Runs one round in `tx` (the caller provides the transaction) and reports what it wrote. */
-export function runStoreRound(tx: StoreTransaction, ctx: ReconcileContext): RoundSummary {
+/**
+ * Runs one round in `tx` (the caller provides the transaction) and reports what it wrote; a
+ * round capped by `limits` reports what it left for the next one (`deferred`).
+ */
+export function runStoreRound(tx: StoreTransaction, ctx: ReconcileContext, limits: RoundLimits = {}): RoundSummary {
   const tasks = tx.tasks();
-  const round = schedule(tx.stacks(), tasks, tx.nodes(), { now: ctx.now, newId: freshIds(tx, ctx.newId) });
+  const round = schedule(tx.stacks(), tasks, tx.nodes(), { now: ctx.now, newId: freshIds(tx, ctx.newId) }, limits);
   const next = applyRound(tasks, round, ctx.now);
   let written = 0;
   let forgotten = 0;
@@ -112,6 +117,7 @@ export function runStoreRound(tx: StoreTransaction, ctx: ReconcileContext): Roun
     waiting: plan.waiting.size,
     unplaced: placement.unplaced.size,
     forgotten,
+    deferred: deferredTasks(round),
     written,
   };
 }

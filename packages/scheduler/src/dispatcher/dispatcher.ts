@@ -7,6 +7,7 @@
  *         ── Heartbeat ─────▶ store.heartbeat ─────────────────────▶ HeartbeatAck (lease)
  *         ── StatusBatch ───▶ setTaskStatus × n, one transaction
  *         ◀─ INCREMENTAL set ◀── task-changed events, gathered for batchMs, per node
+ *                                    (assignment-outbox.ts; a big batch over several turns)
  *   timer (period / 2): ready nodes silent for longer than the grace ─▶ updateNode (down)
  *          down nodes silent for longer than grace + fence margin ─▶ their tasks `lost`
  *   node removed (node rm) ─▶ empty COMPLETE set, then its stream ends (PERMISSION_DENIED)
@@ -38,6 +39,7 @@ import {
 import type { StateStore, StoreTransaction } from '../store/state-store.js';
 import type { NodeChange, TaskChangeBatch } from '../store/store-events.js';
 import { AgentSession, type AgentCall, type AgentSessionHandlers } from './agent-session.js';
+import { AssignmentOutbox } from './assignment-outbox.js';
 import { completeAssignmentSet, incrementalAssignmentSet, type BuiltAssignmentSet } from './assignment-sets.js';
 import type { DispatcherEvents } from './dispatcher-events.js';
 import { dispatcherSettings, type DispatcherOptions, type DispatcherSettings } from './dispatcher-options.js';
@@ -45,7 +47,6 @@ import { acceptsReport, keepsRunningWhenDisconnected, leaseExpiredMessage, lostS
 import { expiredLeases, nextLeaseExpiry, silenceCountsFrom, silentNodes } from './node-liveness.js';
 import { removedNodeEnd, type AuthorizeStream } from './stream-authorization.js';
 import { OpenLogRequests } from './open-log-requests.js';
-import { touchedTasks, type TouchedTasks } from './task-changes.js';
 
 /** What to ask an agent for: the LogRequest without the ids the dispatcher fills in. */
 export type LogOptions = Partial<Pick<LogRequest, 'tail' | 'follow' | 'since'>>;
@@ -67,8 +68,7 @@ export class Dispatcher extends EventEmitter<DispatcherEvents> {
   readonly #revisions = new Map<string, number>();
   readonly #logs = new OpenLogRequests<AgentSession>();
   readonly #checkIntervalMs: number;
-  #touched: TouchedTasks = new Map();
-  #batchTimer: NodeJS.Timeout | undefined;
+  readonly #outbox: AssignmentOutbox;
   readonly #livenessTimer: NodeJS.Timeout;
   /** Fires when a down node's lease runs out before the next liveness check would notice. */
   #leaseTimer: NodeJS.Timeout | undefined;
@@ -89,6 +89,11 @@ export class Dispatcher extends EventEmitter<DispatcherEvents> {
       closed: (session, why) => this.#streamClosed(session, why),
     };
     this.service = { connect: (call: AgentCall) => this.#accept(call) };
+    this.#outbox = new AssignmentOutbox({
+      batchMs: this.settings.batchMs,
+      send: (nodeId, taskIds) => this.#sendChanges(nodeId, taskIds),
+      failed: (nodeId, error) => this.#problem('cannot send assignment changes', nodeId, error),
+    });
     store.on('task-changed', this.#onTaskChanged);
     store.on('node-changed', this.#onNodeChanged);
     this.#watchingSince = this.#lastCheckAt = this.settings.now();
@@ -120,10 +125,7 @@ export class Dispatcher extends EventEmitter<DispatcherEvents> {
   cleanupStack(stack: string, options: { removeVolumes: boolean }): number {
     // Assignment changes still being gathered (the stack's removals among them) go first, so on
     // each stream the cleanup comes after them.
-    if (this.#batchTimer !== undefined) {
-      clearTimeout(this.#batchTimer);
-      this.#flush();
-    }
+    this.#outbox.flush();
     let told = 0;
     for (const session of this.#nodes.values()) {
       if (session.send({ kind: 'stackCleanup', cleanup: { stack, removeVolumes: options.removeVolumes } })) told += 1;
@@ -137,7 +139,7 @@ export class Dispatcher extends EventEmitter<DispatcherEvents> {
     this.#closed = true;
     clearInterval(this.#livenessTimer);
     clearTimeout(this.#leaseTimer);
-    clearTimeout(this.#batchTimer);
+    this.#outbox.close();
     this.#store.off('task-changed', this.#onTaskChanged);
     this.#store.off('node-changed', this.#onNodeChanged);
     for (const session of [...this.#streams]) session.end(status.UNAVAILABLE, 'the scheduler is shutting down');
@@ -226,7 +228,7 @@ export class Dispatcher extends EventEmitter<DispatcherEvents> {
     const revision = Math.max(this.#revisions.get(nodeId) ?? 0, registration.appliedRevision) + 1;
     const built = completeAssignmentSet(this.#store, nodeId, revision);
     // The complete set covers every change gathered for the node so far.
-    this.#touched.delete(nodeId);
+    this.#outbox.forget(nodeId);
     this.#sendSet(session, nodeId, built);
     this.emit('registered', { nodeId, peer: session.peer, revision, assignments: built.set.assignments.length });
   }
@@ -260,7 +262,7 @@ export class Dispatcher extends EventEmitter<DispatcherEvents> {
     if (nodeId === undefined) return;
     if (this.#nodes.get(nodeId) === session) {
       this.#nodes.delete(nodeId);
-      this.#touched.delete(nodeId);
+      this.#outbox.forget(nodeId);
     }
     this.emit('disconnected', { nodeId, why });
   }
@@ -292,25 +294,18 @@ export class Dispatcher extends EventEmitter<DispatcherEvents> {
     // The store hands a listener's error to whoever wrote: this must not throw.
     try {
       if (this.#nodes.size === 0) return;
-      touchedTasks(batch.changes, this.#touched);
-      // Nodes without a stream hear about it in the complete set they get on registering.
-      for (const nodeId of this.#touched.keys()) if (!this.#nodes.has(nodeId)) this.#touched.delete(nodeId);
-      if (this.#touched.size > 0) this.#batchTimer ??= setTimeout(() => this.#flush(), this.settings.batchMs);
+      this.#outbox.gather(batch.changes, (nodeId) => this.#nodes.has(nodeId));
     } catch (error) {
       this.#problem('cannot follow task changes', undefined, error);
     }
   };
 
-  #flush(): void {
-    this.#batchTimer = undefined;
-    const touched = this.#touched;
-    this.#touched = new Map();
-    for (const [nodeId, taskIds] of touched) {
-      const session = this.#nodes.get(nodeId);
-      if (session === undefined) continue;
-      const revision = (this.#revisions.get(nodeId) ?? 0) + 1;
-      this.#sendSet(session, nodeId, incrementalAssignmentSet(this.#store, nodeId, taskIds, revision));
-    }
+  /** Sends `nodeId` (if still connected) an incremental set for the tasks in `taskIds`. */
+  #sendChanges(nodeId: string, taskIds: ReadonlySet<string>): void {
+    const session = this.#nodes.get(nodeId);
+    if (session === undefined) return;
+    const revision = (this.#revisions.get(nodeId) ?? 0) + 1;
+    this.#sendSet(session, nodeId, incrementalAssignmentSet(this.#store, nodeId, taskIds, revision));
   }
 
   #sendSet(session: AgentSession, nodeId: string, built: BuiltAssignmentSet): void {
@@ -369,7 +364,7 @@ export class Dispatcher extends EventEmitter<DispatcherEvents> {
   /** Sends `nodeId` (back from down on this stream) a complete set: its tasks may have moved, or been fenced by its agent. */
   #resendComplete(session: AgentSession, nodeId: string): void {
     const built = completeAssignmentSet(this.#store, nodeId, (this.#revisions.get(nodeId) ?? 0) + 1);
-    this.#touched.delete(nodeId);
+    this.#outbox.forget(nodeId);
     this.#sendSet(session, nodeId, built);
   }
 

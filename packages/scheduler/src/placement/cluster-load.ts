@@ -29,6 +29,8 @@ export class ClusterLoad {
   /** Tasks per node, of every service. */
   readonly taskCount: Int32Array;
   readonly ports: NodePorts[];
+  /** The node index of every task counted, in order: which nodes' scores a `NodeRanking` must redo. */
+  readonly changed: number[] = [];
   private readonly services = new Map<ServiceKey, ServiceLoad>();
 
   constructor(nodes: readonly NodeInfo[]) {
@@ -65,6 +67,7 @@ export class ClusterLoad {
    */
   add(node: number, key: ServiceKey, req: PlacementRequest | undefined, bound?: readonly BoundPort[]): void {
     this.taskCount[node]!++;
+    this.changed.push(node);
     const load = this.service(key);
     load.perNode[node]!++;
     if (load.groups !== undefined) countInGroups(load.groups, node, 1);

@@ -4,19 +4,24 @@
  * indexes are updated, so the next task sees it. A task no node passes gets the tally of every
  * filter's rejections as its reason.
  *
- * Cost: node-only filters run once per service and node; per task, only the load filters and
- * the scorer run, over the service's candidate nodes, as array and map lookups. Once one task
- * of a service finds no node, later ones in the round cannot either (load only grows within a
- * round), so they share its reason without another scan.
+ * Cost: node-only filters run once per service and node. Each service's candidates are kept
+ * in rank order (`node-ranking.ts`), so a task costs a few heap steps plus the load filters of
+ * the nodes at the heads, not a pass over every node. Once one task of a service finds no
+ * node, later ones in the round cannot either (load only grows within a round), so they share
+ * its reason without another scan.
+ *
+ * A call may be capped (`maxAssignments`): once that many tasks have a node, the remaining ones
+ * are not tried (`deferred`) and wait for the next round, so one huge deploy does not hold the
+ * scheduler for seconds. Tasks that find no node do not count towards the cap, so a backlog of
+ * unplaceable tasks never keeps placeable ones behind it from being placed.
  */
 import type { NodeInfo, ServiceSpec } from '@berth/api';
 import { serviceKey, type ServiceKey, type Task } from '../reconcile/model.js';
 import { ClusterLoad, type ServiceLoad } from './cluster-load.js';
 import { LOAD_FILTERS, NODE_FILTERS } from './filters/filter-pipeline.js';
+import { NodeRanking } from './node-ranking.js';
 import { placementRequest, type PlacementRequest } from './placement-request.js';
-import { scorerFor } from './scorers/scorer-choice.js';
-import { compareGroups } from './scorers/spread-preferences.js';
-import { missingNodeReason, RejectionTally, unknownServiceReason, type UnplacedReason } from './unplaced-reason.js';
+import { deferredReason, missingNodeReason, RejectionTally, unknownServiceReason, type UnplacedReason } from './unplaced-reason.js';
 
 /** The deployed service specs by `stack/service` key. */
 export type ServiceSpecs = ReadonlyMap<ServiceKey, ServiceSpec>;
@@ -27,6 +32,14 @@ export interface PlacementResult {
   assignments: Map<string, string>;
   /** Task id → why no node could take it. */
   unplaced: Map<string, UnplacedReason>;
+  /** Task id → its pending reason, for tasks not tried because `maxAssignments` was reached. */
+  deferred: Map<string, string>;
+}
+
+/** Limits of one `place` call. */
+export interface PlaceOptions {
+  /** The most tasks to give a node; the rest are `deferred`. Default: no limit. */
+  maxAssignments?: number;
 }
 
 const ALL_FILTERS = [...NODE_FILTERS, ...LOAD_FILTERS];
@@ -54,30 +67,15 @@ function nodeCandidates(req: PlacementRequest, nodes: readonly NodeInfo[], index
   return { nodes: Int32Array.from(passed), tally };
 }
 
-/** The best node among `candidates` for one more task, or -1 when every one is rejected. */
-function bestNode(candidates: Int32Array, req: PlacementRequest, service: ServiceLoad, load: ClusterLoad): number {
-  const scorer = scorerFor(req.strategy);
-  const groups = req.spread.length > 0 ? load.groups(service, req.spread) : undefined;
-  let best = -1;
-  let bestScore = Infinity;
-  next: for (const n of candidates) {
-    for (const f of LOAD_FILTERS) if (f.reject(n, req, service, load) !== undefined) continue next;
-    const score = scorer.score(n, service, load);
-    if (best >= 0 && groups !== undefined) {
-      const byGroup = compareGroups(groups, n, best);
-      if (byGroup > 0) continue;
-      if (byGroup < 0) {
-        best = n;
-        bestScore = score;
-        continue;
-      }
-    }
-    if (best < 0 || score < bestScore) {
-      best = n;
-      bestScore = score;
-    }
-  }
-  return best;
+/** A replicated service's candidates, and their ranking for its next task. */
+interface ServicePool extends Candidates {
+  ranking: NodeRanking;
+}
+
+/** Whether node `n` passes every load filter for one more task of `req`'s service. */
+function fits(n: number, req: PlacementRequest, service: ServiceLoad, load: ClusterLoad): boolean {
+  for (const f of LOAD_FILTERS) if (f.reject(n, req, service, load) !== undefined) return false;
+  return true;
 }
 
 /** The reason no candidate fits: the node-only tally plus each candidate's first load rejection. */
@@ -105,7 +103,10 @@ export function place(
   nodes: readonly NodeInfo[],
   existingTasks: readonly Task[],
   services: ServiceSpecs,
+  options: PlaceOptions = {},
 ): PlacementResult {
+  const maxAssignments = options.maxAssignments ?? Infinity;
+  const queued = deferredReason(maxAssignments);
   const load = new ClusterLoad(nodes);
   const requests = new Map<ServiceKey, PlacementRequest | undefined>();
   const requestFor = (key: ServiceKey): PlacementRequest | undefined => {
@@ -126,7 +127,8 @@ export function place(
 
   const assignments = new Map<string, string>();
   const unplaced = new Map<string, UnplacedReason>();
-  const candidates = new Map<ServiceKey, Candidates>();
+  const deferred = new Map<string, string>();
+  const pools = new Map<ServiceKey, ServicePool>();
   const failed = new Map<ServiceKey, UnplacedReason>();
   for (const task of tasks) {
     const key = serviceKey(task.stack, task.service);
@@ -135,33 +137,46 @@ export function place(
       unplaced.set(task.id, unknownServiceReason(key));
       continue;
     }
+    const known = task.forNode === undefined ? failed.get(key) : undefined;
+    if (known !== undefined) {
+      unplaced.set(task.id, known);
+      continue;
+    }
+    if (assignments.size >= maxAssignments) {
+      deferred.set(task.id, queued);
+      continue;
+    }
     const service = load.service(key);
-    let pool: Candidates;
     if (task.forNode !== undefined) {
       const n = load.indexOf.get(task.forNode);
       if (n === undefined) {
         unplaced.set(task.id, missingNodeReason(task.forNode));
         continue;
       }
-      pool = nodeCandidates(req, nodes, [n]);
-    } else {
-      const known = failed.get(key);
-      if (known !== undefined) {
-        unplaced.set(task.id, known);
-        continue;
+      const own = nodeCandidates(req, nodes, [n]);
+      if (own.nodes.length === 1 && fits(n, req, service, load)) {
+        load.add(n, key, req);
+        assignments.set(task.id, nodes[n]!.id);
+      } else {
+        unplaced.set(task.id, explain(own, req, service, load));
       }
-      pool = candidates.get(key) ?? nodeCandidates(req, nodes);
-      candidates.set(key, pool);
+      continue;
     }
-    const best = bestNode(pool.nodes, req, service, load);
+    let pool = pools.get(key);
+    if (pool === undefined) {
+      const candidates = nodeCandidates(req, nodes);
+      pool = { ...candidates, ranking: new NodeRanking(candidates.nodes, req, service, load) };
+      pools.set(key, pool);
+    }
+    const best = pool.ranking.best();
     if (best < 0) {
       const reason = explain(pool, req, service, load);
-      if (task.forNode === undefined) failed.set(key, reason);
+      failed.set(key, reason);
       unplaced.set(task.id, reason);
       continue;
     }
     load.add(best, key, req);
     assignments.set(task.id, nodes[best]!.id);
   }
-  return { assignments, unplaced };
+  return { assignments, unplaced, deferred };
 }

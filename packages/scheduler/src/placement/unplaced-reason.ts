@@ -79,3 +79,8 @@ export function missingNodeReason(nodeId: string): UnplacedReason {
 export function unplacedError(taskId: string, reason: UnplacedReason): BerthError {
   return new BerthError(reason.code, reason.message, { context: { taskId, rejections: reason.rejections } });
 }
+
+/** The pending reason of a task left for a later round because a round places at most `max` tasks. */
+export function deferredReason(max: number): string {
+  return `queued for placement (at most ${max} tasks are placed per round)`;
+}

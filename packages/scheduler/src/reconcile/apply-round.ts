@@ -1,6 +1,7 @@
 /**
  * What the task store would hold after a round: stopped tasks marked desired `stop`, new tasks
- * added, placed tasks given their node (state `assigned`), unplaced ones their pending reason.
+ * added, placed tasks given their node (state `assigned`), unplaced ones (and those placement
+ * left to a later round) their pending reason.
  * Pure; the store does the same, and tests use it to run rounds back to back.
  */
 import type { Task } from './model.js';
@@ -23,7 +24,7 @@ export function applyRound(tasks: readonly Task[], round: Round, now: number): T
     if (stopping.has(t.id)) return { ...t, desired: 'stop' };
     const nodeId = placement.assignments.get(t.id);
     if (nodeId !== undefined) return assign(t, nodeId, now);
-    const reason = plan.waiting.get(t.id) ?? placement.unplaced.get(t.id)?.message;
+    const reason = plan.waiting.get(t.id) ?? placement.unplaced.get(t.id)?.message ?? placement.deferred.get(t.id);
     return reason === undefined || reason === t.pendingReason ? t : { ...t, pendingReason: reason };
   };
   return [...tasks.map(settle), ...plan.place.map(settle)];

@@ -16,7 +16,7 @@ export interface ServiceProgress {
   spec: ServiceSpec;
   /** Its live tasks that the round keeps. */
   kept: readonly Task[];
-  /** Whether the round creates tasks for it (new slots, replacements). */
+  /** Whether the round creates tasks for it (new slots, replacements), or leaves some to a later round. */
   creating: boolean;
 }
 

@@ -4,7 +4,8 @@
  * down, drained, gone or no longer eligible is stopped (it is not moved: it belongs to that
  * node); a task on a paused node stays, even when its spec is out of date, since no new task
  * could start there. A task on a down node stays until its lease runs out (residency.ts), so a
- * node back within the grace plus the fence margin keeps its task.
+ * node back within the grace plus the fence margin keeps its task. Past the round's cap on new
+ * tasks, a node waits for its task until a later round, and a task due for renewal is kept.
  */
 import { NODE_FILTERS } from '../placement/filters/filter-pipeline.js';
 import type { Task } from './model.js';
@@ -26,10 +27,18 @@ export function reconcileGlobal(r: ServiceRound): ServiceOutcome {
     if (group === undefined) byNode.set(t.forNode, [t]);
     else group.push(t);
   }
-  const out: ServiceOutcome = { kept: [], created: [] };
+  const out: ServiceOutcome = { kept: [], created: [], deferred: 0 };
   const keepRunning = desired.spec.berth.keepRunningWhenDisconnected;
   // A new task for the node; when `old` is given it replaces that one.
   const renew = (forNode: string, old?: Task, reason: 'spec changed' | 'task lost' = 'spec changed'): void => {
+    if (!plan.mayCreate()) {
+      if (old !== undefined) {
+        plan.holdTask(old);
+        out.kept.push(old);
+      }
+      out.deferred += 1;
+      return;
+    }
     const fresh = newTask({ stack, service: name, slot: 0, forNode }, desired, r.ctx);
     if (old === undefined) plan.create(fresh);
     else plan.replaceTask(old, fresh, reason);

@@ -96,6 +96,22 @@ export interface Plan {
   waiting: Map<string, string>;
   /** The tasks placement should find a node for now: kept pending tasks, then new ones, minus `waiting`. */
   unassigned: Task[];
+  /**
+   * Tasks the round would have created (new slots, replacements) but left to a later round
+   * because it reached `RoundLimits.maxTasks`; the task a deferred replacement would replace
+   * is kept meanwhile (and not placed, if it has no node).
+   */
+  deferred: number;
+}
+
+/**
+ * Caps on one round's work, so a huge deploy is done over several short rounds instead of one
+ * that holds the scheduler for seconds; a round that reaches a cap says so (`Plan.deferred`,
+ * `PlacementResult.deferred`) and the rest waits for the next round.
+ */
+export interface RoundLimits {
+  /** The most tasks one round creates, and the most it gives a node (each counted apart); default no limit. */
+  maxTasks?: number;
 }
 
 /** What reconcile may not make up itself: ids and the time. */

@@ -9,7 +9,7 @@ import type { NodeInfo, ServiceSpec } from '@berth/api';
 import { applyRound } from './apply-round.js';
 import type { DesiredStack, Task } from './model.js';
 import { reconcile } from './reconcile.js';
-import { schedule } from './schedule.js';
+import { deferredTasks, schedule } from './schedule.js';
 import { agentsReport, counterContext, deployed, node, svc } from './world.fixture.js';
 
 const GiB = 1024 ** 3;
@@ -209,6 +209,32 @@ describe('scheduling rounds (properties)', () => {
         expect(decided.sort()).toEqual(tasks.filter((t) => t.desired === 'run').map((t) => t.id).sort());
       }),
       { numRuns: 150 },
+    );
+  });
+
+  it('capped rounds never exceed the cap, keep every rule, and settle where uncapped rounds do', () => {
+    fc.assert(
+      fc.property(nodesArb, servicesArb, fc.array(eventArb, { maxLength: 3 }), fc.integer({ min: 1, max: 4 }), (nodes, services, events, cap) => {
+        let w: World = { nodes, services, stack: deployed('app', services), tasks: [] };
+        for (const e of [undefined, ...events]) {
+          if (e !== undefined) w = applyEvent(w, e);
+          // Capped rounds back to back until one leaves nothing for later (each does the cap's worth).
+          for (let i = 0; i < 100; i++) {
+            const r = schedule([w.stack], w.tasks, w.nodes, ctx, { maxTasks: cap });
+            expect(r.plan.place.length).toBeLessThanOrEqual(cap);
+            expect(r.placement.assignments.size).toBeLessThanOrEqual(cap);
+            w = { ...w, tasks: agentsReport(applyRound(w.tasks, r, ctx.now), w.nodes) };
+            checkPlacementRules(w);
+            if (deferredTasks(r) === 0) break;
+          }
+          checkSlots(w);
+          // Settled: an uncapped round would create, stop, replace and place nothing more.
+          const uncapped = schedule([w.stack], w.tasks, w.nodes, counterContext());
+          expect([uncapped.plan.place, uncapped.plan.stop, uncapped.plan.replace]).toEqual([[], [], []]);
+          expect(uncapped.placement.assignments.size).toBe(0);
+        }
+      }),
+      { numRuns: 200 },
     );
   });
 });

@@ -8,7 +8,7 @@ import type { NodeInfo } from '@berth/api';
 import { placementRequest } from '../placement/placement-request.js';
 import { waitingReason, type ServiceProgress } from './dependencies.js';
 import { reconcileGlobal } from './global.js';
-import { serviceKey, type DesiredState, type Plan, type ReconcileContext, type Task } from './model.js';
+import { serviceKey, type DesiredState, type Plan, type ReconcileContext, type RoundLimits, type Task } from './model.js';
 import { PlanBuilder } from './plan-builder.js';
 import { reconcileReplicated } from './replicated.js';
 import type { ServiceOutcome, ServiceRound } from './service-round.js';
@@ -40,14 +40,18 @@ function gate(outcomes: ReadonlyMap<string, ServiceOutcome>, progress: ReadonlyM
   }
 }
 
-/** Compares desired and actual state and returns what to change; see `Plan`. */
+/**
+ * Compares desired and actual state and returns what to change; see `Plan`. With
+ * `limits.maxTasks`, at most that many tasks are created; the rest are `deferred`.
+ */
 export function reconcile(
   desired: DesiredState,
   actualTasks: readonly Task[],
   nodes: readonly NodeInfo[],
   ctx: ReconcileContext,
+  limits: RoundLimits = {},
 ): Plan {
-  const plan = new PlanBuilder();
+  const plan = new PlanBuilder(limits.maxTasks);
   const nodeMap = new Map(nodes.map((n) => [n.id, n]));
   const live = liveTasks(actualTasks);
   const waiting = new Map<string, string>();
@@ -74,7 +78,7 @@ export function reconcile(
       };
       const outcome = service.spec.deploy.mode === 'global' ? reconcileGlobal(round) : reconcileReplicated(round);
       outcomes.set(name, outcome);
-      progress.set(name, { spec: service.spec, kept: outcome.kept, creating: outcome.created.length > 0 });
+      progress.set(name, { spec: service.spec, kept: outcome.kept, creating: outcome.created.length > 0 || outcome.deferred > 0 });
     }
     gate(outcomes, progress, waiting);
     for (const [name, tasks] of stackTasks ?? []) {
@@ -88,5 +92,5 @@ export function reconcile(
   }
 
   const unassigned = [...plan.keptPending, ...plan.place].filter((t) => !waiting.has(t.id));
-  return { place: plan.place, keep: plan.keep, stop: plan.stop, replace: plan.replace, waiting, unassigned };
+  return { place: plan.place, keep: plan.keep, stop: plan.stop, replace: plan.replace, waiting, unassigned, deferred: plan.deferred };
 }

@@ -22,4 +22,6 @@ export interface ServiceRound {
 export interface ServiceOutcome {
   kept: Task[];
   created: Task[];
+  /** Tasks it would have created but left to a later round (the round's cap). */
+  deferred: number;
 }

@@ -182,6 +182,31 @@ describe('SqliteStateStore', () => {
     expect(open(dataDir).nodes().map((n) => n.id)).toEqual(['good']);
   });
 
+  it('writes a backlog one batch of whole transactions per event-loop turn; flush writes it all at once', async () => {
+    const dataDir = tempDir();
+    const store = open(dataDir, { batchWindowMs: 0, maxBatchRows: 5 });
+    // Transactions of three tasks each: a batch is closed once it holds 5 records, so
+    // transactions 1-2, 3-4 and 5-6 make one batch each.
+    const write = (from: number, to: number): void => {
+      for (let tx = from; tx <= to; tx++) {
+        store.transaction((t) => {
+          for (let i = 1; i <= 3; i++) t.putTask(sampleTask(`t${tx}-${i}`, 'shop', 'web', i));
+        });
+      }
+    };
+    write(1, 4);
+    await nextTurn();
+    expect(store.writeStats()).toEqual({ batches: 1, rows: 6, revision: 2 });
+    await nextTurn();
+    expect(store.writeStats()).toEqual({ batches: 2, rows: 12, revision: 4 });
+
+    write(5, 8);
+    store.flush();
+    expect(store.writeStats()).toEqual({ batches: 3, rows: 24, revision: 8 });
+    store.close();
+    expect(open(dataDir).taskCount).toBe(24);
+  });
+
   it('does not write an empty batch', () => {
     const store = open(tempDir());
     store.flush();

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { IndexedStateStore, type CommittedChanges, type StateStoreOptions } from './indexed-store.js';
 import { openStateDatabase, STATE_DB_FILE, type StateDatabase } from './sqlite-schema.js';
 import { nodeFromRow, stackFromRow, taskFromRow, type NodeRow, type StackRow, type TaskRow } from './sqlite-rows.js';
-import { BatchedWriter, type WriteStats } from './sqlite-writer.js';
+import { BatchedWriter, DEFAULT_MAX_BATCH_ROWS, type WriteStats } from './sqlite-writer.js';
 
 /** Options of the SQLite store. */
 export interface SqliteStateStoreOptions extends StateStoreOptions {
@@ -29,6 +29,11 @@ export interface SqliteStateStoreOptions extends StateStoreOptions {
    * reaches the disk would be worse.
    */
   onWriteError?: (error: unknown) => void;
+  /**
+   * Records one background write holds at most (whole transactions; a backlog is written one
+   * such batch per turn of the event loop). Default {@link DEFAULT_MAX_BATCH_ROWS}.
+   */
+  maxBatchRows?: number;
 }
 
 /** The default batch window: short enough to lose little on a crash, long enough to batch. */
@@ -48,6 +53,7 @@ export class SqliteStateStore extends IndexedStateStore {
     this.writer = new BatchedWriter(db, revision, {
       windowMs: options.batchWindowMs ?? DEFAULT_BATCH_WINDOW_MS,
       onError: options.onWriteError,
+      maxBatchRows: options.maxBatchRows,
     });
   }
 

@@ -3,6 +3,12 @@
  * value of each record wins), and the batch is written as one SQLite transaction after a short
  * window, or at once on `flush()`. One transaction per batch instead of one per change is what
  * makes 100,000 status updates a second affordable: SQLite's cost is per commit, not per row.
+ *
+ * A batch holds whole store transactions, and is closed once it holds `maxBatchRows` records:
+ * later transactions start the next one. A backlog of several batches (a burst of reports that
+ * piled up while the event loop was busy) is written one batch per turn of the event loop, so
+ * the writer never holds it for long (10,000 rows take ~50 ms) and the file always holds a
+ * prefix of whole transactions. `flush()` still writes everything at once.
  */
 import type { CommittedChanges } from './indexed-store.js';
 import type { StateDatabase } from './sqlite-schema.js';
@@ -25,7 +31,12 @@ export interface BatchedWriterOptions {
   windowMs: number;
   /** Called when a scheduled write fails; the batch is kept and retried. Absent: throw. */
   onError?: ((error: unknown) => void) | undefined;
+  /** Records a batch holds before the next transaction starts another; default {@link DEFAULT_MAX_BATCH_ROWS}. */
+  maxBatchRows?: number | undefined;
 }
+
+/** How many records a batch holds before it is closed: one SQLite transaction of ~50 ms. */
+export const DEFAULT_MAX_BATCH_ROWS = 10_000;
 
 /** A task's pending write; `statusOnly` while every change since the row was written was. */
 interface PendingTask {
@@ -33,26 +44,39 @@ interface PendingTask {
   statusOnly: boolean;
 }
 
+/** Whole store transactions merged, to be written as one SQLite transaction. */
+class Batch {
+  // Each record's last value in the batch; undefined = delete the row.
+  readonly stacks = new Map<string, StackRecord | undefined>();
+  readonly tasks = new Map<string, PendingTask>();
+  readonly nodes = new Map<string, NodeRecord | undefined>();
+  /** The revision of the last transaction merged in. */
+  revision = 0;
+
+  /** How many records it holds. */
+  get rows(): number {
+    return this.stacks.size + this.tasks.size + this.nodes.size;
+  }
+}
+
 // After a failed scheduled write, wait at least this long before trying again.
 const RETRY_MS = 1_000;
 
 /** Batches committed changes into SQLite transactions. */
 export class BatchedWriter {
-  // Each record's last value in the batch; undefined = delete the row.
-  private readonly stacks = new Map<string, StackRecord | undefined>();
-  private readonly tasks = new Map<string, PendingTask>();
-  private readonly nodes = new Map<string, NodeRecord | undefined>();
-  private pendingRevision: number;
+  /** Batches not yet written, oldest first; only the last one takes new changes. */
+  private readonly pending: Batch[] = [];
+  private readonly maxBatchRows: number;
   private readonly counters: WriteStats;
   private timer: { cancel(): void } | undefined;
-  private readonly writeBatch: () => number;
+  private readonly writeBatches: (batches: readonly Batch[]) => number;
 
   constructor(
     db: StateDatabase,
     revision: number,
     private readonly options: BatchedWriterOptions,
   ) {
-    this.pendingRevision = revision;
+    this.maxBatchRows = options.maxBatchRows ?? DEFAULT_MAX_BATCH_ROWS;
     this.counters = { batches: 0, rows: 0, revision };
     // Tasks bind by position: named parameters cost a property lookup each, per row.
     const columns = TASK_ROW_COLUMNS;
@@ -79,15 +103,15 @@ export class BatchedWriter {
     const deleteNode = db.prepare('DELETE FROM nodes WHERE id = ?');
     const setRevision = db.prepare("UPDATE meta SET value = ? WHERE key = 'revision'");
 
-    this.writeBatch = db.transaction((): number => {
+    const writeBatch = (batch: Batch): number => {
       let rows = 0;
-      for (const [name, record] of this.stacks) {
+      for (const [name, record] of batch.stacks) {
         rows += (record === undefined ? deleteStack.run(name) : upsertStack.run(stackToRow(record))).changes;
       }
-      for (const [id, record] of this.nodes) {
+      for (const [id, record] of batch.nodes) {
         rows += (record === undefined ? deleteNode.run(id) : upsertNode.run(nodeToRow(record))).changes;
       }
-      for (const [id, { record, statusOnly }] of this.tasks) {
+      for (const [id, { record, statusOnly }] of batch.tasks) {
         if (record === undefined) rows += deleteTask.run(id).changes;
         else if (!statusOnly) rows += writeTask(record);
         else {
@@ -96,7 +120,12 @@ export class BatchedWriter {
           rows += changes > 0 ? changes : writeTask(record);
         }
       }
-      setRevision.run(this.pendingRevision);
+      return rows;
+    };
+    this.writeBatches = db.transaction((batches: readonly Batch[]): number => {
+      let rows = 0;
+      for (const batch of batches) rows += writeBatch(batch);
+      setRevision.run(batches.at(-1)!.revision);
       return rows;
     });
   }
@@ -108,34 +137,45 @@ export class BatchedWriter {
 
   /** Adds one committed transaction to the pending batch and makes sure a write is scheduled. */
   add(changes: CommittedChanges): void {
-    for (const c of changes.stacks) this.stacks.set(c.name, c.stack);
-    for (const c of changes.nodes) this.nodes.set(c.id, c.node);
+    let batch = this.pending.at(-1);
+    if (batch === undefined || batch.rows >= this.maxBatchRows) {
+      batch = new Batch();
+      this.pending.push(batch);
+    }
+    for (const c of changes.stacks) batch.stacks.set(c.name, c.stack);
+    for (const c of changes.nodes) batch.nodes.set(c.id, c.node);
     for (const c of changes.tasks) {
-      const pending = this.tasks.get(c.id);
+      // Within a batch only: an earlier batch is written before this one, so `previous` is
+      // what this batch's row update starts from.
+      const pending = batch.tasks.get(c.id);
       const statusOnly =
         c.task !== undefined && c.previous !== undefined && (pending?.statusOnly ?? true) && onlyStatusChanged(c.previous, c.task);
-      if (pending === undefined) this.tasks.set(c.id, { record: c.task, statusOnly });
+      if (pending === undefined) batch.tasks.set(c.id, { record: c.task, statusOnly });
       else {
         pending.record = c.task;
         pending.statusOnly = statusOnly;
       }
     }
-    this.pendingRevision = changes.revision;
+    batch.revision = changes.revision;
     this.schedule(this.options.windowMs);
   }
 
-  /** Writes the pending batch now, as one SQLite transaction; throws (keeping it) on failure. */
+  /** Writes every pending batch now, as one SQLite transaction; throws (keeping them) on failure. */
   flush(): void {
     this.timer?.cancel();
     this.timer = undefined;
-    if (this.pendingRevision === this.counters.revision) return;
-    const rows = this.writeBatch();
-    this.stacks.clear();
-    this.nodes.clear();
-    this.tasks.clear();
+    this.write(this.pending.length);
+  }
+
+  /** Writes the oldest `count` batches as one SQLite transaction; throws (keeping them) on failure. */
+  private write(count: number): void {
+    if (count === 0) return;
+    const batches = this.pending.slice(0, count);
+    const rows = this.writeBatches(batches);
+    this.pending.splice(0, count);
     this.counters.batches++;
     this.counters.rows += rows;
-    this.counters.revision = this.pendingRevision;
+    this.counters.revision = batches.at(-1)!.revision;
   }
 
   /** Cancels any scheduled write (pending changes stay unwritten: flush first). */
@@ -149,12 +189,15 @@ export class BatchedWriter {
     const run = (): void => {
       this.timer = undefined;
       try {
-        this.flush();
+        this.write(1);
       } catch (error) {
         if (this.options.onError === undefined) throw error;
         this.options.onError(error);
         this.schedule(Math.max(delayMs, RETRY_MS));
+        return;
       }
+      // A backlog: the next batch after one turn of the event loop.
+      if (this.pending.length > 0) this.schedule(0);
     };
     if (delayMs <= 0) {
       const immediate = setImmediate(run);
