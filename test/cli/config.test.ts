@@ -33,6 +33,9 @@ describe('berth config', () => {
     expect(real.stderr).toBe('');
     expect(real.status).toBe(0);
     expect(real.stdout).toBe('');
+    const cluster = runBerth(['config', '-q', '-f', 'examples/cluster/stack.yaml']);
+    expect(cluster.stderr).toBe('');
+    expect(cluster.status).toBe(0);
   });
 
   it('reports every error at once with file:line:col and exits 1 without a stack trace', () => {
