@@ -11,10 +11,10 @@
  *   load: commit present? roll forward : drop *.next ─▶ read ×3 ─▶ key matches cert?
  */
 import { createPrivateKey, createPublicKey, X509Certificate } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BerthError } from '@berth/api';
-import { writeFileAtomic } from '../identity/atomic-write.js';
+import { syncDirectory, writeFileAtomic } from '../identity/atomic-write.js';
 
 /** The node's key, its certificate and the cluster CA certificate, all PEM. */
 export interface NodeCredentials {
@@ -150,17 +150,4 @@ async function readOptional(path: string): Promise<string | undefined> {
 
 async function exists(path: string): Promise<boolean> {
   return (await readOptional(path)) !== undefined;
-}
-
-async function syncDirectory(dir: string): Promise<void> {
-  try {
-    const handle = await open(dir, 'r');
-    try {
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-  } catch {
-    // Some file systems refuse fsync on a directory; the renames have happened either way.
-  }
 }

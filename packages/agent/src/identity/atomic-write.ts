@@ -29,7 +29,8 @@ export async function writeFileAtomic(path: string, data: string, mode = 0o644):
   await syncDirectory(dir);
 }
 
-async function syncDirectory(dir: string): Promise<void> {
+/** Flushes `dir` so renames and removals in it survive a power cut; a no-op where the file system refuses. */
+export async function syncDirectory(dir: string): Promise<void> {
   try {
     const handle = await open(dir, 'r');
     try {
