@@ -10,12 +10,13 @@
  * scheduler, unless `force`; each file is written beside its final name and renamed into place,
  * so a failure never leaves a key that does not match its certificate under the final names.
  */
-import { X509Certificate, createPrivateKey, randomBytes } from 'node:crypto';
-import { chmod, lstat, mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { X509Certificate, createPrivateKey } from 'node:crypto';
+import { chmod, lstat, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { BerthError } from '@berth/api/domain';
 import { CERT_DIR_FILES } from './cert-dir.js';
 import type { ControlClient, IssuedCertificateView } from './control-api.js';
+import { replaceFile } from './replace-file.js';
 
 /** What to create. */
 export interface AdminCertificateOptions {
@@ -84,9 +85,9 @@ export async function createAdminCertificate(options: AdminCertificateOptions, d
 
   // Before the key is written: a dir this command creates is its owner's alone.
   if (await makeDir(dir)) await chmod(dir, 0o700);
-  await writeAtomically(files.ca, issued.caCertificatePem, 0o644);
-  await writeAtomically(files.cert, issued.certificatePem, 0o644);
-  await writeAtomically(files.key, keyPem, 0o600);
+  await replaceFile(files.ca, withNewline(issued.caCertificatePem), 0o644);
+  await replaceFile(files.cert, withNewline(issued.certificatePem), 0o644);
+  await replaceFile(files.key, withNewline(keyPem), 0o600);
   return { dir, files, notAfter: issued.notAfter };
 }
 
@@ -124,15 +125,6 @@ async function makeDir(dir: string): Promise<boolean> {
   return !existed;
 }
 
-async function writeAtomically(file: string, content: string, mode: number): Promise<void> {
-  const temp = path.join(path.dirname(file), `.${path.basename(file)}.${randomBytes(4).toString('hex')}.tmp`);
-  try {
-    await writeFile(temp, content.endsWith('\n') ? content : content + '\n', { mode, flag: 'wx' });
-    // The umask narrows writeFile's mode; chmod makes the key 0600 (and the certs 0644) whatever it is.
-    await chmod(temp, mode);
-    await rename(temp, file);
-  } catch (e) {
-    await rm(temp, { force: true });
-    throw new BerthError('FILE_UNREADABLE', `cannot write ${file}: ${(e as Error).message}`, { context: { file }, cause: e });
-  }
+function withNewline(pem: string): string {
+  return pem.endsWith('\n') ? pem : pem + '\n';
 }

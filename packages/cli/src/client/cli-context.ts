@@ -8,11 +8,11 @@
  * It names a key's location, not the key, but it still says which cluster a person administers,
  * so it is private to its owner like the certificates beside it.
  */
-import { randomBytes } from 'node:crypto';
-import { chmod, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { BerthError } from '@berth/api/domain';
+import { replaceFile } from './replace-file.js';
 
 /** What the context file holds; both fields are optional. */
 export interface CliContext {
@@ -92,16 +92,7 @@ export async function writeCliContext(file: string, context: CliContext): Promis
   const content: CliContext = {};
   if (context.host !== undefined) content.host = context.host;
   if (context.certDir !== undefined) content.certDir = context.certDir;
-  const temp = path.join(dir, `.${path.basename(file)}.${randomBytes(4).toString('hex')}.tmp`);
-  try {
-    await writeFile(temp, JSON.stringify(content, null, 2) + '\n', { mode: 0o600, flag: 'wx' });
-    // writeFile's mode is masked by the umask; the file must end up 0600 whatever it is.
-    await chmod(temp, 0o600);
-    await rename(temp, file);
-  } catch (e) {
-    await rm(temp, { force: true });
-    throw new BerthError('FILE_UNREADABLE', `cannot write the context file ${file}: ${(e as Error).message}`, { context: { file }, cause: e });
-  }
+  await replaceFile(file, JSON.stringify(content, null, 2) + '\n', 0o600, `the context file ${file}`);
 }
 
 /** Removes the context file; resolves to false when there was none. */
