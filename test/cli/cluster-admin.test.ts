@@ -7,26 +7,15 @@
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { execFile } from 'node:child_process';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AgentProcess, BERTH_BIN, waitFor } from '../support/agent-harness.js';
+import { freePort } from '../support/berth-e2e.js';
 import type { BerthRun } from '../support/run-berth.js';
 import { REPO_ROOT } from '../support/shared.js';
 
 const TOKEN = /^BERTH-1-[0-9a-f]{64}-[0-9a-f]{32}$/;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** Runs berth without blocking the event loop: the scheduler's and agent's output must keep flowing. */
 function runBerthAsync(args: string[], env: Record<string, string>): Promise<BerthRun> {
