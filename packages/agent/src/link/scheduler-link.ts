@@ -9,26 +9,21 @@
  *             ▲                                  │ end / error / silence / lease expired
  *             └──── wait reconnectDelayMs ◀──────┘      close(): half-close, then done
  *
- * The lease (lease-clock.ts): the send time of the last acknowledged heartbeat (or Register)
- * plus the grace, on a monotonic clock. It is checked on a timer set for its expiry and before
- * any incoming message is handled, so after a freeze (SIGSTOP, a stalled event loop) the agent
- * learns that its lease is over before it acts on anything queued meanwhile. On expiry the link
- * emits `leaseExpired` (the agent fences its tasks) and ends the registered stream: what it still
- * delivers was meant for a lease that is over, and only a fresh registration's complete set says
- * what the node should run now. An acknowledgement that makes the lease current again emits
- * `leaseRenewed`.
+ * The lease (lease-clock.ts, its timer in lease-watch.ts): the send time of the last acknowledged
+ * heartbeat (or Register) plus the grace, on a monotonic clock. It is checked on a timer set for
+ * its expiry and before any incoming message is handled, so after a freeze (SIGSTOP, a stalled
+ * event loop) the agent learns that its lease is over before it acts on anything queued meanwhile.
+ * On expiry the link emits `leaseExpired` (the agent fences its tasks) and ends the registered
+ * stream: what it still delivers was meant for a lease that is over, and only a fresh
+ * registration's complete set says what the node should run now. An acknowledgement that makes the
+ * lease current again emits `leaseRenewed`.
  */
-import {
-  credentials as grpcCredentials,
-  type ChannelCredentials,
-  type ChannelOptions,
-  status as grpcStatus,
-  type ClientDuplexStream,
-  type StatusObject,
-} from '@grpc/grpc-js';
+import type { ChannelCredentials, ChannelOptions } from '@grpc/grpc-js';
 import { toProtoTaskStatus, wire, toProtoAgentMessage, fromProtoSchedulerMessage, type LogChunk, type LogFailure, type TaskStatus, type AgentMessage, type AgentRegistration } from '@berth/api';
 import { EventEmitter } from 'eventemitter3';
-import { DEFAULT_LEASE_GRACE_MS, LeaseClock } from './lease-clock.js';
+import { DEFAULT_LEASE_GRACE_MS, type LeaseChange } from './lease-clock.js';
+import { LeaseWatch } from './lease-watch.js';
+import { openSession, type Session } from './link-session.js';
 import { PendingStatuses } from './pending-statuses.js';
 import { DEFAULT_RECONNECT_BACKOFF, reconnectDelayMs, type ReconnectBackoff } from './reconnect-delay.js';
 import type { LinkDown, SchedulerLinkEvents } from './scheduler-link-events.js';
@@ -68,23 +63,6 @@ export interface SchedulerLinkOptions {
   random?: () => number;
 }
 
-/** One dialled stream; replaced, never reused, on reconnect. */
-interface Session {
-  client: wire.AgentClient;
-  call: ClientDuplexStream<wire.AgentMessage, wire.SchedulerMessage>;
-  registered: boolean;
-  done: boolean;
-  lastReceivedAt: number;
-  stallAfterMs: number;
-  /** Monotonic time the stream was opened, just before Register was written: what a RegisterAck acknowledges. */
-  registerSentAt: number;
-  registerTimer?: NodeJS.Timeout;
-  heartbeatTimer?: NodeJS.Timeout;
-  /** Resolves once grpc-js reports the call's final status (or the session is torn down). */
-  finished: Promise<void>;
-  markFinished: () => void;
-}
-
 // A stream that has said nothing for this many heartbeat periods (or the lease, if longer) is
 // treated as dead: a silent network partition never ends a TCP stream on its own.
 const STALL_PERIODS = 3;
@@ -108,10 +86,7 @@ export class SchedulerLink extends EventEmitter<SchedulerLinkEvents> {
   #lastAckAt: number | undefined;
   #leaseExpiresAt: number | undefined;
   readonly #monotonicNow: () => number;
-  #lease: LeaseClock;
-  #leaseTimer: NodeJS.Timeout | undefined;
-  /** The expiry `#leaseTimer` is set for. */
-  #leaseTimerAt: number | undefined;
+  readonly #lease: LeaseWatch;
 
   /** A link that does nothing until {@link start}. */
   constructor(options: SchedulerLinkOptions) {
@@ -121,7 +96,7 @@ export class SchedulerLink extends EventEmitter<SchedulerLinkEvents> {
     this.#now = options.now ?? Date.now;
     this.#random = options.random ?? Math.random;
     this.#monotonicNow = options.monotonicNow ?? (() => performance.now());
-    this.#lease = new LeaseClock(this.#monotonicNow(), options.defaultGraceMs ?? DEFAULT_LEASE_GRACE_MS);
+    this.#lease = new LeaseWatch(this.#monotonicNow, options.defaultGraceMs ?? DEFAULT_LEASE_GRACE_MS, (change, now) => this.#onLeaseChange(change, now));
   }
 
   /** True while a stream is registered (between `connected` and `disconnected`). */
@@ -146,7 +121,7 @@ export class SchedulerLink extends EventEmitter<SchedulerLinkEvents> {
 
   /** Whether the lease has run out (and not been renewed since): the agent has fenced its tasks. */
   get leaseExpired(): boolean {
-    return this.#lease.expired;
+    return this.#lease.clock.expired;
   }
 
   /** Dials the scheduler; reconnects on its own until {@link close}. Attach listeners first. */
@@ -154,8 +129,7 @@ export class SchedulerLink extends EventEmitter<SchedulerLinkEvents> {
     if (this.#started || this.#stopped) return;
     this.#started = true;
     // Before any acknowledgement the lease runs from the start.
-    this.#lease = new LeaseClock(this.#monotonicNow(), this.#lease.graceMs);
-    this.#armLeaseTimer();
+    this.#lease.start();
     void this.#dial();
   }
 
@@ -202,8 +176,7 @@ export class SchedulerLink extends EventEmitter<SchedulerLinkEvents> {
   async #shutdown(): Promise<void> {
     clearTimeout(this.#retryTimer);
     this.#retryTimer = undefined;
-    clearTimeout(this.#leaseTimer);
-    this.#leaseTimer = undefined;
+    this.#lease.stop();
     const session = this.#session;
     if (session && !session.done) {
       clearTimeout(session.registerTimer);
@@ -232,7 +205,18 @@ export class SchedulerLink extends EventEmitter<SchedulerLinkEvents> {
       return;
     }
     if (this.#stopped) return;
-    const session = this.#openSession();
+    const session = openSession(
+      {
+        address: this.#options.address,
+        credentials: this.#options.credentials,
+        channelOptions: this.#options.channelOptions,
+        registerTimeoutMs: this.#options.registerTimeoutMs ?? 10_000,
+        openedAt: this.#now(),
+        registerSentAt: this.#monotonicNow(),
+      },
+      { onMessage: (s, message) => this.#onMessage(s, message), onEnd: (s, reason, message) => this.#endSession(s, reason, message) },
+    );
+    this.#session = session;
     try {
       session.call.write(register);
     } catch (error) {
@@ -240,52 +224,10 @@ export class SchedulerLink extends EventEmitter<SchedulerLinkEvents> {
     }
   }
 
-  #openSession(): Session {
-    const client = new wire.AgentClient(
-      this.#options.address,
-      dialCredentials(this.#options.credentials),
-      // A private subchannel pool: otherwise a new channel would share a subchannel still in
-      // grpc-js's own reconnect backoff (up to 120 s) and ignore ours.
-      { ...this.#options.channelOptions, 'grpc.use_local_subchannel_pool': 1 },
-    );
-    let markFinished = (): void => {};
-    const finished = new Promise<void>((resolve) => {
-      markFinished = resolve;
-    });
-    const session: Session = {
-      client,
-      call: client.connect(),
-      registered: false,
-      done: false,
-      lastReceivedAt: this.#now(),
-      stallAfterMs: Infinity,
-      registerSentAt: this.#monotonicNow(),
-      finished,
-      markFinished,
-    };
-    this.#session = session;
-    const { call } = session;
-    call.on('data', (message: wire.SchedulerMessage) => this.#onMessage(session, message));
-    call.on('end', () => this.#endSession(session, 'ended', 'the scheduler ended the stream'));
-    // Always listened to: an 'error' without a listener would crash the agent.
-    call.on('error', (error: Error) => this.#endSession(session, 'failed', error.message));
-    call.on('status', (final: StatusObject) => {
-      session.markFinished();
-      if (final.code === grpcStatus.OK) this.#endSession(session, 'ended', 'the scheduler ended the stream');
-      else this.#endSession(session, 'failed', final.details);
-    });
-    const registerTimeoutMs = this.#options.registerTimeoutMs ?? 10_000;
-    session.registerTimer = setTimeout(
-      () => this.#endSession(session, 'failed', `no RegisterAck within ${registerTimeoutMs} ms`),
-      registerTimeoutMs,
-    );
-    return session;
-  }
-
   #onMessage(session: Session, raw: wire.SchedulerMessage): void {
     if (session.done || this.#stopped) return;
     // Before anything queued during a freeze is acted on: an expired lease ends this stream.
-    this.#checkLease();
+    this.#lease.check();
     if (session.done) return;
     session.lastReceivedAt = this.#now();
     let message;
@@ -305,10 +247,10 @@ export class SchedulerLink extends EventEmitter<SchedulerLinkEvents> {
         // The RegisterAck renews the lease. One that comes too late to (the Register took longer
         // than the grace) leaves nothing on this stream safe to act on: a registered stream
         // always starts with a lease, so a later expiry always fences and ends it.
-        this.#lease.setGrace(ack.graceMs);
-        this.#lease.acknowledge(session.registerSentAt);
-        this.#checkLease();
-        if (this.#lease.expired) {
+        this.#lease.clock.setGrace(ack.graceMs);
+        this.#lease.clock.acknowledge(session.registerSentAt);
+        this.#lease.check();
+        if (this.#lease.clock.expired) {
           this.#endSession(session, 'expired', 'the RegisterAck came too late to renew the lease');
           return;
         }
@@ -324,7 +266,7 @@ export class SchedulerLink extends EventEmitter<SchedulerLinkEvents> {
       }
       case 'heartbeatAck':
         this.#lastAckAt = this.#now();
-        if (this.#lease.heartbeatAcked(message.ack.seq)) this.#checkLease();
+        if (this.#lease.clock.heartbeatAcked(message.ack.seq)) this.#lease.check();
         if (message.ack.leaseExpiresAt !== undefined) this.#leaseExpiresAt = message.ack.leaseExpiresAt;
         this.emit('heartbeatAck', message.ack);
         return;
@@ -348,7 +290,7 @@ export class SchedulerLink extends EventEmitter<SchedulerLinkEvents> {
   }
 
   #heartbeat(session: Session): void {
-    this.#checkLease();
+    this.#lease.check();
     if (session.done) return;
     const now = this.#now();
     const silentMs = now - session.lastReceivedAt;
@@ -357,43 +299,23 @@ export class SchedulerLink extends EventEmitter<SchedulerLinkEvents> {
       return;
     }
     this.#heartbeatSeq += 1;
-    this.#lease.heartbeatSent(this.#heartbeatSeq, this.#monotonicNow());
+    this.#lease.clock.heartbeatSent(this.#heartbeatSeq, this.#monotonicNow());
     this.#send(session, { kind: 'heartbeat', seq: this.#heartbeatSeq, time: now });
   }
 
-  /** Notices the lease running out or coming back (see the module comment), and keeps the expiry timer set. */
-  #checkLease(): void {
-    if (!this.#started || this.#stopped) return;
-    const now = this.#monotonicNow();
-    const change = this.#lease.check(now);
+  /** What the lease running out or coming back means for the link (see the module comment). */
+  #onLeaseChange(change: LeaseChange, now: number): void {
+    const lease = this.#lease.clock;
     if (change === 'expired') {
-      const sinceAcknowledgedMs = this.#lease.sinceBasis(now);
-      this.emit('leaseExpired', { graceMs: this.#lease.graceMs, sinceAcknowledgedMs, acknowledged: this.#lease.acknowledged });
+      const sinceAcknowledgedMs = lease.sinceBasis(now);
+      this.emit('leaseExpired', { graceMs: lease.graceMs, sinceAcknowledgedMs, acknowledged: lease.acknowledged });
       const session = this.#session;
       if (session?.registered && !session.done) {
         this.#endSession(session, 'expired', `lease expired ${Math.round(sinceAcknowledgedMs)} ms after the last acknowledged heartbeat`);
       }
-    } else if (change === 'renewed') {
-      this.emit('leaseRenewed', { expiresInMs: this.#lease.expiresAt - now });
+    } else {
+      this.emit('leaseRenewed', { expiresInMs: lease.expiresAt - now });
     }
-    this.#armLeaseTimer();
-  }
-
-  /** Sets the timer for the current lease expiry, unless it is set for it already or the lease is over. */
-  #armLeaseTimer(): void {
-    if (this.#stopped || this.#lease.expired) {
-      clearTimeout(this.#leaseTimer);
-      this.#leaseTimer = undefined;
-      return;
-    }
-    const at = this.#lease.expiresAt;
-    if (this.#leaseTimer !== undefined && this.#leaseTimerAt === at) return;
-    clearTimeout(this.#leaseTimer);
-    this.#leaseTimerAt = at;
-    this.#leaseTimer = setTimeout(() => {
-      this.#leaseTimer = undefined;
-      this.#checkLease();
-    }, Math.max(0, Math.ceil(at - this.#monotonicNow())));
   }
 
   #sendIfConnected(message: AgentMessage): boolean {
@@ -443,12 +365,6 @@ export class SchedulerLink extends EventEmitter<SchedulerLinkEvents> {
       void this.#dial();
     }, delayMs);
   }
-}
-
-/** The credentials for one dial: asked afresh each time when given as a function. */
-function dialCredentials(credentials: SchedulerLinkOptions['credentials']): ChannelCredentials {
-  if (credentials === undefined) return grpcCredentials.createInsecure();
-  return typeof credentials === 'function' ? credentials() : credentials;
 }
 
 function describeError(error: unknown): string {
