@@ -8,7 +8,7 @@
  *         ── StatusBatch ───▶ setTaskStatus × n, one transaction
  *         ◀─ INCREMENTAL set ◀── task-changed events, gathered for batchMs, per node
  *                                    (assignment-outbox.ts; a big batch over several turns)
- *   timer (period / 2): ready nodes silent for longer than the grace ─▶ updateNode (down)
+ *   timer (period / 2, liveness-monitor.ts): ready nodes silent for longer than the grace ─▶ updateNode (down)
  *          down nodes silent for longer than grace + fence margin ─▶ their tasks `lost`
  *   node removed (node rm) ─▶ empty COMPLETE set, then its stream ends (PERMISSION_DENIED)
  *
@@ -43,8 +43,8 @@ import { AssignmentOutbox } from './assignment-outbox.js';
 import { completeAssignmentSet, incrementalAssignmentSet, type BuiltAssignmentSet } from './assignment-sets.js';
 import type { DispatcherEvents } from './dispatcher-events.js';
 import { dispatcherSettings, type DispatcherOptions, type DispatcherSettings } from './dispatcher-options.js';
-import { acceptsReport, keepsRunningWhenDisconnected, leaseExpiredMessage, lostStatus, tasksToGiveUp } from './lease-expiry.js';
-import { expiredLeases, nextLeaseExpiry, silenceCountsFrom, silentNodes } from './node-liveness.js';
+import { acceptsReport } from './lease-expiry.js';
+import { LivenessMonitor } from './liveness-monitor.js';
 import { removedNodeEnd, type AuthorizeStream } from './stream-authorization.js';
 import { OpenLogRequests } from './open-log-requests.js';
 
@@ -67,13 +67,8 @@ export class Dispatcher extends EventEmitter<DispatcherEvents> {
   /** Revision of the last set sent to each node; kept across its streams so revisions only grow. */
   readonly #revisions = new Map<string, number>();
   readonly #logs = new OpenLogRequests<AgentSession>();
-  readonly #checkIntervalMs: number;
   readonly #outbox: AssignmentOutbox;
-  readonly #livenessTimer: NodeJS.Timeout;
-  /** Fires when a down node's lease runs out before the next liveness check would notice. */
-  #leaseTimer: NodeJS.Timeout | undefined;
-  #watchingSince: number;
-  #lastCheckAt: number;
+  readonly #liveness: LivenessMonitor;
   #closed = false;
 
   /** Starts watching `store` and checking liveness at once; serves streams once hosted. Call close() to stop. */
@@ -96,9 +91,13 @@ export class Dispatcher extends EventEmitter<DispatcherEvents> {
     });
     store.on('task-changed', this.#onTaskChanged);
     store.on('node-changed', this.#onNodeChanged);
-    this.#watchingSince = this.#lastCheckAt = this.settings.now();
-    this.#checkIntervalMs = Math.max(1, Math.floor(this.settings.heartbeatPeriodMs / 2));
-    this.#livenessTimer = setInterval(() => this.#checkLiveness(), this.#checkIntervalMs);
+    this.#liveness = new LivenessMonitor({
+      store,
+      settings: this.settings,
+      write: (nodeId, what, fn) => this.#write(nodeId, what, fn),
+      nodesDown: (nodeIds) => this.emit('nodesDown', nodeIds),
+      tasksLost: (event) => this.emit('tasksLost', event),
+    });
   }
 
   /** Ids of the nodes with a registered stream right now. */
@@ -137,8 +136,7 @@ export class Dispatcher extends EventEmitter<DispatcherEvents> {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    clearInterval(this.#livenessTimer);
-    clearTimeout(this.#leaseTimer);
+    this.#liveness.close();
     this.#outbox.close();
     this.#store.off('task-changed', this.#onTaskChanged);
     this.#store.off('node-changed', this.#onNodeChanged);
@@ -312,52 +310,6 @@ export class Dispatcher extends EventEmitter<DispatcherEvents> {
     if (session.send({ kind: 'assignmentSet', set: built.set })) this.#revisions.set(nodeId, built.set.revision);
     if (built.unbuildable.length > 0) {
       this.#problem(`tasks ${built.unbuildable.join(', ')} refer to a stack or service the store does not have; not sent`, nodeId);
-    }
-  }
-
-  // ---- liveness
-
-  #checkLiveness(): void {
-    const now = this.settings.now();
-    this.#watchingSince = silenceCountsFrom(this.#watchingSince, this.#lastCheckAt, now, this.#checkIntervalMs);
-    this.#lastCheckAt = now;
-    const silent = silentNodes(this.#store.nodes(), now, this.settings.graceMs, this.#watchingSince);
-    if (silent.length > 0) {
-      const ok = this.#write(undefined, 'mark silent nodes down', (tx) => {
-        for (const nodeId of silent) tx.updateNode(nodeId, { state: 'down' });
-      });
-      if (ok) this.emit('nodesDown', silent);
-    }
-    this.#expireLeases(now);
-  }
-
-  /**
-   * Records as lost the tasks of every down node whose lease has run out (see lease-expiry.ts),
-   * one transaction per node; then, when another lease runs out before the next check, arms a
-   * timer for that moment, so replacements start at grace + margin, not up to a check later.
-   */
-  #expireLeases(now: number): void {
-    if (this.#closed) return;
-    const leaseMs = this.settings.graceMs + this.settings.fenceMarginMs;
-    const nodes = this.#store.nodes();
-    for (const { id, silentMs } of expiredLeases(nodes, now, leaseMs, this.#watchingSince)) {
-      const lost = tasksToGiveUp(this.#store.tasksOnNode(id), (t) => keepsRunningWhenDisconnected(this.#store, t));
-      if (lost.length === 0) continue;
-      const node = this.#store.node(id);
-      const message = leaseExpiredMessage(node?.name || id, silentMs);
-      const ok = this.#write(id, 'mark the tasks of a silent node lost', (tx) => {
-        for (const t of lost) tx.setTaskStatus(lostStatus(t.status, message, now));
-      });
-      if (ok) this.emit('tasksLost', { nodeId: id, silentMs, taskIds: lost.map((t) => t.id) });
-    }
-    clearTimeout(this.#leaseTimer);
-    this.#leaseTimer = undefined;
-    const next = nextLeaseExpiry(nodes, now, leaseMs, this.#watchingSince);
-    if (next !== undefined && next - now < this.#checkIntervalMs) {
-      this.#leaseTimer = setTimeout(() => {
-        this.#leaseTimer = undefined;
-        this.#expireLeases(this.settings.now());
-      }, next - now);
     }
   }
 
