@@ -230,5 +230,9 @@ describe('berth token, cert, context, nodes and node against a real scheduler', 
     expect(removed.status).toBe(0);
     expect(removed.stdout).toBe(`removed node ${id.slice(0, 12)} (its certificate is revoked); no tasks to move\n`);
     expect((await nodesJson(viaTcp)).filter((n) => n.id === id && n.state === 'ready')).toEqual([]);
+    // The removed node's agent is refused for good: it stops redialling and exits with status 4.
+    const exit = await Promise.race([agent.exited, new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), 15_000))]);
+    expect(exit, agent.tail()).toEqual({ code: 4, signal: null });
+    expect(agent.output).toMatch(/the scheduler refused this node for good: node \S+ was removed from the cluster/);
   }, 60_000);
 });

@@ -82,6 +82,11 @@ export class Agent {
     private readonly logs: LogServer,
     /** Undefined on an insecure link (tests). */
     readonly renewal: CertificateRenewal | undefined,
+    /**
+     * Resolves with the scheduler's reason once it refuses this node for good (removed with
+     * `berth node rm`): the link has stopped and every task has been stopped and removed.
+     */
+    readonly refused: Promise<string>,
   ) {}
 
   /** Starts an agent: re-adopts what the previous run left, then dials the scheduler. */
@@ -166,7 +171,9 @@ export class Agent {
       sendChunk: (c) => link.sendLogChunk(c),
       sendFailure: (f) => link.sendLogFailure(f),
     });
-    const agent = new Agent(identity, drivers, driverStatus, supervisor, link, recovery, logs, renewal);
+    let onRefused: (reason: string) => void = () => undefined;
+    const refused = new Promise<string>((resolve) => (onRefused = resolve));
+    const agent = new Agent(identity, drivers, driverStatus, supervisor, link, recovery, logs, renewal, refused);
     // Process services carry an absolute working_dir from the loader; the data dir is only a
     // fallback for specs that lack one.
     const node = { nodeId: identity.id, nodeAddress: identity.address, projectDir: () => options.dataDir };
@@ -205,6 +212,14 @@ export class Agent {
       dialFailure = cause;
     });
     link.on('protocolError', (e) => log(`protocol error: ${String(e)}`));
+    // No longer part of the cluster: its tasks run elsewhere now, so none may run on here.
+    link.on('refused', (reason) => {
+      log(`the scheduler refused this node for good: ${reason}; stopping every task (join again with a fresh data dir and a token)`);
+      supervisor
+        .applyAssignments({ kind: 'complete', assignments: [], removedTaskIds: [] })
+        .catch((e: unknown) => log(`stopping the tasks failed: ${String(e)}`))
+        .finally(() => onRefused(reason));
+    });
     link.start();
     renewal?.start();
     return agent;

@@ -39,7 +39,8 @@ export interface SessionDial {
 /** What the link does with a session's stream events. */
 export interface SessionHandlers {
   onMessage: (session: Session, message: wire.SchedulerMessage) => void;
-  onEnd: (session: Session, reason: 'ended' | 'failed', message: string) => void;
+  /** `refused`: the scheduler ended the stream with PERMISSION_DENIED (a removed node): final. */
+  onEnd: (session: Session, reason: 'ended' | 'failed' | 'refused', message: string) => void;
 }
 
 /** Dials a new stream and wires its events to `handlers`; the RegisterAck timer starts now. */
@@ -70,10 +71,15 @@ export function openSession(dial: SessionDial, handlers: SessionHandlers): Sessi
   call.on('data', (message: wire.SchedulerMessage) => handlers.onMessage(session, message));
   call.on('end', () => handlers.onEnd(session, 'ended', 'the scheduler ended the stream'));
   // Always listened to: an 'error' without a listener would crash the agent.
-  call.on('error', (error: Error) => handlers.onEnd(session, 'failed', error.message));
+  call.on('error', (error: Error & { code?: number; details?: string }) =>
+    error.code === grpcStatus.PERMISSION_DENIED
+      ? handlers.onEnd(session, 'refused', error.details ?? error.message)
+      : handlers.onEnd(session, 'failed', error.message),
+  );
   call.on('status', (final: StatusObject) => {
     session.markFinished();
     if (final.code === grpcStatus.OK) handlers.onEnd(session, 'ended', 'the scheduler ended the stream');
+    else if (final.code === grpcStatus.PERMISSION_DENIED) handlers.onEnd(session, 'refused', final.details);
     else handlers.onEnd(session, 'failed', final.details);
   });
   session.registerTimer = setTimeout(() => handlers.onEnd(session, 'failed', `no RegisterAck within ${dial.registerTimeoutMs} ms`), dial.registerTimeoutMs);

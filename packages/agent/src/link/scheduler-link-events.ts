@@ -14,9 +14,10 @@ export interface LinkUp {
 export interface LinkDown {
   /**
    * `ended`: the scheduler ended the stream; `failed`: it errored; `stalled`: nothing arrived for
-   * too long; `expired`: the lease ran out, so the link let go of the stream to register afresh.
+   * too long; `expired`: the lease ran out, so the link let go of the stream to register afresh;
+   * `refused`: the scheduler will not take this node (removed): the link stops.
    */
-  reason: 'ended' | 'failed' | 'stalled' | 'expired' | 'closed';
+  reason: 'ended' | 'failed' | 'stalled' | 'expired' | 'closed' | 'refused';
   message: string;
 }
 
@@ -49,6 +50,11 @@ export interface LinkRetry {
 export interface SchedulerLinkEvents {
   connected: (up: LinkUp) => void;
   disconnected: (down: LinkDown) => void;
+  /**
+   * The scheduler refused this node for good (PERMISSION_DENIED: removed with `berth node rm`,
+   * or a certificate for another node): the link stops dialling. Emitted once.
+   */
+  refused: (message: string) => void;
   retrying: (retry: LinkRetry) => void;
   assignments: (set: AssignmentSet) => void;
   logRequest: (request: LogRequest) => void;

@@ -352,7 +352,16 @@ export class SchedulerLink extends EventEmitter<SchedulerLinkEvents> {
       for (const requestId of cancelled) this.emit('logCancel', requestId);
       this.emit('disconnected', closing ? { reason: 'closed', message: 'the link was closed' } : { reason, message });
     }
-    if (!closing) this.#scheduleRetry(message);
+    if (closing) return;
+    if (reason === 'refused') {
+      // Redialling cannot help: the scheduler revoked this node (or the certificate names
+      // another). Stop as close() would, and say so once.
+      // The lease keeps running: what the scheduler replaced elsewhere must still be fenced.
+      this.#stopped = true;
+      this.emit('refused', message);
+      return;
+    }
+    this.#scheduleRetry(message);
   }
 
   #scheduleRetry(cause: string): void {

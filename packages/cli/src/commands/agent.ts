@@ -65,15 +65,16 @@ export function registerAgent(program: Command, term: Terminal, done: (status: n
         ...(drivers !== undefined ? { drivers } : {}),
       });
       log(`node ${agent.identity.id} (${agent.identity.name}) at ${agent.identity.address}; data dir ${opts.dataDir}`);
-      await new Promise<void>((resolve) => {
+      const ending = await new Promise<'signal' | 'refused'>((resolve) => {
         const stop = (signal: string): void => {
           log(`${signal}: disconnecting; tasks keep running`);
-          resolve();
+          resolve('signal');
         };
         process.once('SIGINT', () => stop('SIGINT'));
         process.once('SIGTERM', () => stop('SIGTERM'));
+        void agent.refused.then(() => resolve('refused'));
       });
       await agent.close();
-      done(ExitStatus.OK);
+      done(ending === 'refused' ? ExitStatus.DENIED : ExitStatus.OK);
     });
 }
