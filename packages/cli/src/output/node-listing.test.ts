@@ -13,7 +13,10 @@ const box: NodeView = {
   labels: { zone: 'eu', ssd: '', arch: 'x86' },
   cpus: 4,
   memoryBytes: 8 * 1024 ** 3,
-  drivers: ['docker', 'process'],
+  drivers: [
+    { name: 'docker', available: true, message: '' },
+    { name: 'process', available: true, message: '' },
+  ],
   tasks: 5,
   running: 4,
   reservedCpus: 1.505,

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { isBerthError } from '@berth/api';
 import { MemoryStateStore } from '../store/memory-store.js';
 import { sampleNode, sampleStatus, sampleTask } from '../store/store.fixture.js';
-import { checkNodeRemoval, nodeArgument, nodeUpdatePatch, resolveNode } from './node-ops.js';
+import { checkNodeRemoval, nodeArgument, nodeUpdatePatch, resolveNode, type NodeChanges } from './node-ops.js';
 
 /** Nodes: a1b2c3 "alpha", a1ff00 "beta", c0ffee "twin", d00d00 "twin", e5e5e5 named "c0ffee" (another node's id). */
 function store(): MemoryStateStore {
@@ -86,7 +86,7 @@ describe('nodeUpdatePatch', () => {
   });
 
   it('refuses bad label keys, contradictions and empty requests with USAGE', () => {
-    const bad = [
+    const bad: NodeChanges[] = [
       { labelsAdd: { '': 'x' }, labelsRemove: [] },
       { labelsAdd: { 'a=b': 'x' }, labelsRemove: [] },
       { labelsAdd: {}, labelsRemove: ['k=v'] },
