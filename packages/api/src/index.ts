@@ -20,6 +20,7 @@ export {
   fromProtoNodeInfo,
   toProtoDriverStatus,
   fromProtoDriverStatus,
+  nodeAvailabilityMapping,
 } from './convert/node-info.js';
 export { fromProtoAssignmentSet, toProtoAssignmentSet } from './convert/assignment.js';
 export {

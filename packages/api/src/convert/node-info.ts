@@ -15,7 +15,8 @@ const nodeState = enumMapping<NodeState, w.NodeState>('NodeState', {
   down: w.NodeState.DOWN,
 });
 
-const nodeAvailability = enumMapping<NodeAvailability, w.NodeAvailability>('NodeAvailability', {
+/** Node availability ↔ wire NodeAvailability (UNSPECIFIED is not a value: UpdateNode reads it as "unchanged"). */
+export const nodeAvailabilityMapping = enumMapping<NodeAvailability, w.NodeAvailability>('NodeAvailability', {
   active: w.NodeAvailability.ACTIVE,
   pause: w.NodeAvailability.PAUSE,
   drain: w.NodeAvailability.DRAIN,
@@ -33,7 +34,7 @@ export function toProtoNodeInfo(node: NodeInfo): w.NodeInfo {
     name: node.name,
     address: node.address,
     state: nodeState.toWire(node.state),
-    availability: nodeAvailability.toWire(node.availability),
+    availability: nodeAvailabilityMapping.toWire(node.availability),
     role: nodeRole.toWire(node.role),
     labels: { ...node.labels },
     cpus: node.cpus,
@@ -49,7 +50,7 @@ export function fromProtoNodeInfo(message: w.NodeInfo, path = 'node'): NodeInfo 
     name: message.name,
     address: message.address,
     state: nodeState.fromWire(message.state, `${path}.state`),
-    availability: nodeAvailability.fromWire(message.availability, `${path}.availability`),
+    availability: nodeAvailabilityMapping.fromWire(message.availability, `${path}.availability`),
     role: nodeRole.fromWire(message.role, `${path}.role`),
     labels: { ...message.labels },
     cpus: message.cpus,

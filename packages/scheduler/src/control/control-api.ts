@@ -9,7 +9,7 @@
  * error leaves as a gRPC status carrying its BerthError code (see `grpc-errors.ts`).
  */
 import { Metadata, type sendUnaryData, type ServerUnaryCall, type ServerWritableStream, type UntypedHandleCall } from '@grpc/grpc-js';
-import { BerthError, fromProtoStackSpec, isBerthError, toProtoNodeInfo, wire, type StackSpec } from '@berth/api';
+import { BerthError, fromProtoStackSpec, isBerthError, nodeAvailabilityMapping, toProtoNodeInfo, wire, type StackSpec } from '@berth/api';
 import type { StateStore } from '../store/state-store.js';
 import { requireAuthority, type ControlAuthority } from './control-authority.js';
 import { planDeploy } from './deploy-plan.js';
@@ -25,7 +25,6 @@ import { watchStoreEvents } from './store-event-feed.js';
 import { listTasks, nodeInfo, requireStack, serviceSummaries, sortedNodes, stackSummaries, compareTasks } from './store-views.js';
 import { toProtoEvent, toProtoLogLine } from './stream-wire.js';
 import { toProtoNodeLoad, toProtoServiceChange, toProtoServiceSummary, toProtoStackSummary, toProtoTask } from './view-wire.js';
-import { nodeAvailabilityWire } from './wire-enums.js';
 
 /** Tells every connected node to delete a removed stack's networks (and volumes); returns how many were told. */
 export type CleanupStack = (stack: string, options: { removeVolumes: boolean }) => number;
@@ -210,7 +209,7 @@ export class ControlApi implements wire.ControlServer {
       const changes = {
         labelsAdd,
         labelsRemove,
-        ...(availability !== wire.NodeAvailability.UNSPECIFIED ? { availability: nodeAvailabilityWire.fromWire(availability, 'availability') } : {}),
+        ...(availability !== wire.NodeAvailability.UNSPECIFIED ? { availability: nodeAvailabilityMapping.fromWire(availability, 'availability') } : {}),
       };
       // Resolved and written in one transaction, so a concurrent re-registration cannot slip between.
       const updated = this.#store.transaction((tx) => {

@@ -4,7 +4,7 @@
  * when no scheduler answers). One connection multiplexes every call; `close()` releases it.
  */
 import { Metadata, type CallOptions, type ServiceError } from '@grpc/grpc-js';
-import { BerthError, fromProtoNodeInfo, isBerthError, toProtoStackSpec, wire, type StackSpec } from '@berth/api';
+import { BerthError, fromProtoNodeInfo, isBerthError, nodeAvailabilityMapping, toProtoStackSpec, wire, type StackSpec } from '@berth/api';
 import { parseControlAddress, type ControlAddress } from './control-address.js';
 import { controlChannel, explainHandshakeError, type ControlTlsMaterial } from './control-credentials.js';
 import { controlStream, type ControlStream } from './client-stream.js';
@@ -34,7 +34,6 @@ import type {
   StackSummary,
   TaskView,
 } from './views.js';
-import { nodeAvailabilityWire } from './wire-enums.js';
 
 /** Connection settings. */
 export interface ControlConnectionOptions {
@@ -167,7 +166,7 @@ export class ControlConnection {
       node: request.node,
       labelsAdd: { ...request.labelsAdd },
       labelsRemove: [...(request.labelsRemove ?? [])],
-      availability: request.availability === undefined ? wire.NodeAvailability.UNSPECIFIED : nodeAvailabilityWire.toWire(request.availability),
+      availability: request.availability === undefined ? wire.NodeAvailability.UNSPECIFIED : nodeAvailabilityMapping.toWire(request.availability),
     };
     const res = await this.#unary<wire.UpdateNodeResponse>((o, done) => this.#client.updateNode(message, new Metadata(), o, done));
     if (res.node === undefined) throw new BerthError('INTERNAL', 'wire field node is missing', { context: { path: 'node' } });

@@ -3,7 +3,7 @@
  * (ports, deploy mode) private, so the ones the views need are spelled out here; a full
  * `Record` makes the compiler reject a table that forgets a member.
  */
-import { BerthError, wire, type DeploySpec, type DesiredTaskState, type LogStream, type NodeAvailability, type PortSpec } from '@berth/api';
+import { BerthError, wire, type DeploySpec, type DesiredTaskState, type LogStream, type PortSpec } from '@berth/api';
 import type { BerthEventKind, ChangeKind } from './views.js';
 
 /** A two-way mapping between a domain string union and a wire enum. */
@@ -75,11 +75,4 @@ export const portProtocolWire = wireEnum<PortSpec['protocol'], wire.PortProtocol
 export const portModeWire = wireEnum<PortSpec['mode'], wire.PortMode>('PortMode', {
   ingress: wire.PortMode.INGRESS,
   host: wire.PortMode.HOST,
-});
-
-/** Node availability ↔ wire NodeAvailability (UNSPECIFIED, "unchanged" in UpdateNode, is the caller's to handle). */
-export const nodeAvailabilityWire = wireEnum<NodeAvailability, wire.NodeAvailability>('NodeAvailability', {
-  active: wire.NodeAvailability.ACTIVE,
-  pause: wire.NodeAvailability.PAUSE,
-  drain: wire.NodeAvailability.DRAIN,
 });
